@@ -1,0 +1,1 @@
+"""Ingestion: document model, store, sources and crawl jobs."""

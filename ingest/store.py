@@ -1,0 +1,162 @@
+"""SQLite document store: the source of truth every index is rebuilt from."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ingest.clock import now_iso
+from ingest.document import Document
+from ingest.outcome import Outcome
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id            TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    source        TEXT NOT NULL DEFAULT '',
+    data          TEXT NOT NULL,
+    hash          TEXT NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    missing_runs  INTEGER NOT NULL DEFAULT 0,
+    withdrawn_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+"""
+
+
+class Store:
+    """Documents as received, with content hash, source and first/last seen."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection, for modules that keep their own tables here."""
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def upsert(self, doc: Document, source: str = "") -> Outcome:
+        """Insert or update one document; same content hash → UNCHANGED."""
+        now = now_iso()
+        digest = doc.content_hash()
+        source = source or doc.source
+        row = self._db.execute(
+            "SELECT hash, withdrawn_at FROM documents WHERE id = ?", (doc.id,)
+        ).fetchone()
+        with self._db:
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO documents (id, kind, source, data, hash, first_seen, last_seen,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc.id, doc.kind, source, _dump(doc), digest, now, now, now),
+                )
+                return Outcome.NEW
+            if row["hash"] == digest and row["withdrawn_at"] is None:
+                self._db.execute(
+                    "UPDATE documents SET last_seen = ?, missing_runs = 0 WHERE id = ?", (now, doc.id)
+                )
+                return Outcome.UNCHANGED
+            self._db.execute(
+                "UPDATE documents SET kind = ?, source = ?, data = ?, hash = ?, last_seen = ?,"
+                " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
+                (doc.kind, source, _dump(doc), digest, now, now, doc.id),
+            )
+            return Outcome.UPDATED
+
+    def get(self, doc_id: str, include_withdrawn: bool = False) -> Document | None:
+        docs = self.get_many([doc_id], include_withdrawn=include_withdrawn)
+        return docs.get(doc_id)
+
+    def get_many(self, ids: Iterable[str], include_withdrawn: bool = False) -> dict[str, Document]:
+        """Documents by id (missing ids are simply absent from the result)."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, Document] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT data FROM documents WHERE id IN ({marks})"
+            if not include_withdrawn:
+                sql += " AND withdrawn_at IS NULL"
+            for row in self._db.execute(sql, chunk):
+                doc = _load(row["data"])
+                out[doc.id] = doc
+        return out
+
+    def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
+        sql = "SELECT data FROM documents"
+        if not include_withdrawn:
+            sql += " WHERE withdrawn_at IS NULL"
+        for row in self._db.execute(sql + " ORDER BY id"):
+            yield _load(row["data"])
+
+    def count(self, include_withdrawn: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM documents"
+        if not include_withdrawn:
+            sql += " WHERE withdrawn_at IS NULL"
+        return int(self._db.execute(sql).fetchone()[0])
+
+    def ids_for_source(self, source: str, include_withdrawn: bool = False) -> set[str]:
+        sql = "SELECT id FROM documents WHERE source = ?"
+        if not include_withdrawn:
+            sql += " AND withdrawn_at IS NULL"
+        return {row["id"] for row in self._db.execute(sql, (source,))}
+
+    def record_missing(self, source: str, seen_ids: set[str], threshold: int) -> list[str]:
+        """After a complete run: count misses for unseen ids; withdraw at ``threshold``.
+
+        Returns the ids withdrawn by this call.
+        """
+        now = now_iso()
+        withdrawn: list[str] = []
+        with self._db:
+            for doc_id in sorted(self.ids_for_source(source) - seen_ids):
+                misses = self._db.execute(
+                    "UPDATE documents SET missing_runs = missing_runs + 1 WHERE id = ?"
+                    " RETURNING missing_runs",
+                    (doc_id,),
+                ).fetchone()[0]
+                if misses >= threshold:
+                    self._db.execute(
+                        "UPDATE documents SET withdrawn_at = ? WHERE id = ?", (now, doc_id)
+                    )
+                    withdrawn.append(doc_id)
+        return withdrawn
+
+    def withdraw(self, ids: Iterable[str]) -> None:
+        now = now_iso()
+        with self._db:
+            self._db.executemany(
+                "UPDATE documents SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+                [(now, i) for i in ids],
+            )
+
+    def is_withdrawn(self, doc_id: str) -> bool:
+        row = self._db.execute("SELECT withdrawn_at FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and row["withdrawn_at"] is not None
+
+
+def _dump(doc: Document) -> str:
+    return json.dumps(doc.to_dict(), ensure_ascii=False)
+
+
+def _load(data: str) -> Document:
+    return Document.from_dict(json.loads(data))

@@ -1,0 +1,50 @@
+"""pymorphy3 lemmatizer, memoised word→lemma, loaded once per process."""
+
+from __future__ import annotations
+
+import threading
+
+_STOP_WORDS = frozenset(
+    """
+    и в во на с со по к ко о об обо от до из изо для за у а но или либо же ли бы б то
+    при над под подо без через про между перед около вокруг также тоже ни да ж вот
+    этот тот такой который свой весь его ее их мы вы он она оно они я ты себя
+    быть является являться
+    """.split()
+)  # «не» is deliberately kept: «не действует» ≠ «действует».
+
+
+class Lemmatizer:
+    """Maps a normalised token to its lemma (lowercase, ё→е)."""
+
+    def __init__(self) -> None:
+        import pymorphy3
+
+        self._morph = pymorphy3.MorphAnalyzer(lang="ru")
+        self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def lemma(self, token: str) -> str:
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        lemma = self._compute(token)
+        with self._lock:
+            self._cache[token] = lemma
+        return lemma
+
+    def _compute(self, token: str) -> str:
+        if not _has_cyrillic(token) or "-" in token:
+            return token
+        parsed = self._morph.parse(token)
+        if not parsed:
+            return token
+        return parsed[0].normal_form.replace("ё", "е")
+
+    @staticmethod
+    def is_stop_word(lemma: str) -> bool:
+        return lemma in _STOP_WORDS
+
+
+def _has_cyrillic(token: str) -> bool:
+    return any("а" <= ch <= "я" or ch == "ё" for ch in token)

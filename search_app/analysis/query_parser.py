@@ -1,0 +1,102 @@
+"""Turn the user's text into clauses of lemmas with synonyms and act numbers.
+
+Syntax officials actually use: plain words, ``"quoted phrase"`` (must match),
+``-word`` (exclude). Anything else is treated as text; stray operators alone
+are an error the user can fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search_app.analysis.analyzer import Analyzer
+from search_app.query import QueryError
+
+LemmaSeq = tuple[str, ...]
+
+# A bare number after these words is read as an act number: «закон 131» → 131-фз.
+_LAW_WORDS = frozenset({"закон", "фз"})
+_DECREE_WORDS = frozenset({"постановление", "указ", "распоряжение", "приказ"})
+_PHRASE_RE = re.compile(r'"([^"]*)"')
+_EXCLUDE_RE = re.compile(r"(?:(?<=\s)|^)-(?=[^\W\d_])([^\s\"]+)")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One query concept: its lemmas and their synonym alternatives."""
+
+    lemmas: LemmaSeq
+    alternatives: tuple[LemmaSeq, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    clauses: tuple[Clause, ...] = ()
+    phrases: tuple[LemmaSeq, ...] = ()
+    excluded: tuple[str, ...] = ()
+    act_numbers: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.clauses or self.phrases)
+
+    @property
+    def lemmas(self) -> tuple[str, ...]:
+        """The user's own lemmas in order (no synonyms)."""
+        out: list[str] = []
+        for clause in self.clauses:
+            out.extend(clause.lemmas)
+        return tuple(out)
+
+    def highlight_lemmas(self) -> frozenset[str]:
+        """Every lemma whose original word forms deserve a <mark>."""
+        out: set[str] = set(self.lemmas)
+        for clause in self.clauses:
+            for alt in clause.alternatives:
+                out.update(alt)
+        for phrase in self.phrases:
+            out.update(phrase)
+        return frozenset(out)
+
+
+def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
+    """Parse ``text``; an empty text gives an empty query (browse everything)."""
+    if not text.strip():
+        return ParsedQuery(text="")
+    phrases = tuple(
+        p for p in (tuple(analyzer.lemmas(m)) for m in _PHRASE_RE.findall(text)) if p
+    )
+    rest = _PHRASE_RE.sub(" ", text).replace('"', " ")
+    excluded = tuple(
+        lemma for m in _EXCLUDE_RE.findall(rest) for lemma in analyzer.lemmas(m)
+    )
+    rest = _EXCLUDE_RE.sub(" ", rest)
+    tokens = [t for t in analyzer.analyze_tokens(rest) if not t.stop]
+    lemmas = [t.lemma for t in tokens]
+    act_numbers = _act_numbers(lemmas)
+    clauses = tuple(
+        Clause(seq, tuple(sorted(alts))) for seq, alts in analyzer.expand(lemmas)
+    )
+    parsed = ParsedQuery(text, clauses, phrases, excluded, act_numbers)
+    if parsed.is_empty:
+        if excluded:
+            raise QueryError("Запрос состоит только из исключений: добавьте слова, которые нужно найти.")
+        raise QueryError("В запросе нет слов для поиска: введите, что нужно найти.")
+    return parsed
+
+
+def _act_numbers(lemmas: list[str]) -> tuple[str, ...]:
+    """Act numbers written out or implied by «закон 131» / «постановление 1710»."""
+    found: list[str] = []
+    for i, lemma in enumerate(lemmas):
+        if lemma[:1].isdigit() and lemma.endswith(("-фз", "-фкз")):
+            found.append(lemma)
+        elif lemma.isdigit() and len(lemma) <= 4:
+            window = set(lemmas[max(0, i - 3) : i]) | set(lemmas[i + 1 : i + 2])
+            if window & _LAW_WORDS:
+                found.append(f"{lemma}-фз")
+            elif window & _DECREE_WORDS:
+                found.append(lemma)
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,77 @@
+"""Solr/Elasticsearch synonym files (``synonyms/*.txt``), applied at query time.
+
+Equivalence lines (``a, b, c``) make every term expand to the others;
+explicit lines (``a, b => c, d``) replace a left term by the right ones.
+Terms are stored as lemma sequences so matching is morphology-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LemmaSeq = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SynonymRule:
+    """One line of a synonym file, as surface terms."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    explicit: bool
+    source: str
+
+
+def parse_synonym_lines(lines: Iterable[str], source: str = "") -> list[SynonymRule]:
+    rules: list[SynonymRule] = []
+    for n, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        where = f"{source}:{n}"
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            rules.append(SynonymRule(_terms(left), _terms(right), True, where))
+        else:
+            terms = _terms(line)
+            rules.append(SynonymRule(terms, terms, False, where))
+    return rules
+
+
+def read_synonym_files(directory: Path) -> list[SynonymRule]:
+    rules: list[SynonymRule] = []
+    for path in sorted(directory.glob("*.txt")):
+        with path.open(encoding="utf-8") as handle:
+            rules.extend(parse_synonym_lines(handle, path.name))
+    return rules
+
+
+def _terms(part: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in part.split(",") if t.strip())
+
+
+@dataclass
+class SynonymMap:
+    """Lemma sequence → alternative lemma sequences."""
+
+    expansions: dict[LemmaSeq, set[LemmaSeq]] = field(default_factory=dict)
+    max_length: int = 1
+
+    @classmethod
+    def build(cls, rules: Iterable[SynonymRule], analyze: Callable[[str], list[str]]) -> SynonymMap:
+        smap = cls()
+        for rule in rules:
+            left = [tuple(analyze(t)) for t in rule.left]
+            right = [tuple(analyze(t)) for t in rule.right]
+            for lseq in left:
+                if not lseq:
+                    continue
+                alts = smap.expansions.setdefault(lseq, set())
+                alts.update(r for r in right if r and r != lseq)
+                smap.max_length = max(smap.max_length, len(lseq))
+        return smap
+
+    def lookup(self, lemmas: LemmaSeq) -> set[LemmaSeq]:
+        return self.expansions.get(lemmas, set())

@@ -1,0 +1,66 @@
+"""Tokenizer: lowercase, ё→е, act numbers and decimals kept whole.
+
+Every spelling of a federal-law number (``131-ФЗ``, ``131 фз``, ``ФЗ-131``,
+``№ 131-фз``, ``131фз``) becomes one token ``131-фз`` (``-фкз`` likewise).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ACT_SUFFIXES = ("фкз", "фз")
+
+_ACT_AFTER = r"(?P<num1>\d{1,4}(?:-\d{1,3})?)\s*-?\s*(?P<suf1>фкз|фз)(?![^\W_])"
+_ACT_BEFORE = r"(?P<suf2>фкз|фз)\s*-?\s*(?:№|n)?\s*(?P<num2>\d{1,4})(?![^\W_]|-\d)"
+_DECIMAL = r"\d+(?:[.,]\d+)+"
+_WORD = r"[^\W_]+"
+_TOKEN_RE = re.compile(
+    rf"(?<![^\W_])(?:{_ACT_AFTER}|{_ACT_BEFORE})|(?P<dec>{_DECIMAL})|(?P<word>{_WORD})",
+    re.UNICODE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A normalised token with its span in the original text."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_act_number(self) -> bool:
+        return self.text.endswith(tuple("-" + s for s in ACT_SUFFIXES)) and self.text[0].isdigit()
+
+
+def normalize(text: str) -> str:
+    """Lowercase and fold ё to е (same length, so spans stay valid)."""
+    return text.lower().replace("ё", "е")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into normalised tokens, keeping offsets into ``text``."""
+    folded = normalize(text)
+    if len(folded) != len(text):  # exotic case-folding changed length: fall back per char
+        folded = "".join(normalize(ch)[:1] or ch for ch in text)
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(folded):
+        if m.group("num1"):
+            value = f"{m.group('num1')}-{m.group('suf1')}"
+        elif m.group("num2"):
+            value = f"{m.group('num2')}-{m.group('suf2')}"
+        elif m.group("dec"):
+            value = m.group("dec").replace(".", ",")
+        else:
+            value = m.group("word")
+        tokens.append(Token(value, m.start(), m.end()))
+    return tokens
+
+
+def act_number_key(raw: str) -> str:
+    """Normalise a ``doc_number`` field value (``131-ФЗ`` → ``131-фз``, ``№ 1710`` → ``1710``)."""
+    tokens = tokenize(raw)
+    if len(tokens) == 1:
+        return tokens[0].text
+    return "-".join(t.text for t in tokens)

@@ -1,0 +1,1 @@
+"""Index backends: the embedded tantivy engine and Elasticsearch."""

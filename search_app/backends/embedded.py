@@ -1,0 +1,218 @@
+"""Embedded backend: a tantivy index on disk, no services needed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+from search_app.backends.base import BackendHits, IndexDoc, Progress, SearchPlan
+from search_app.backends.index_dirs import IndexDirs
+from search_app.backends.tantivy_query import KEYWORD_FIELDS, match_query, scored_query
+from search_app.ranking import TEXT_FIELDS
+
+WRITER_HEAP = 64_000_000
+_FACET_FIELDS = (*KEYWORD_FIELDS, "year")
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        sb.add_text_field(name, tokenizer_name="whitespace")
+    sb.add_text_field("doc_number", tokenizer_name="raw")
+    sb.add_text_field("refs", tokenizer_name="raw")
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    for name in ("year", "published", "deadline"):
+        sb.add_integer_field(name, indexed=True, fast=True)
+    for name in ("amount_min", "amount_max"):
+        sb.add_float_field(name, indexed=True, fast=True)
+    return sb.build()
+
+
+SCHEMA = build_schema()
+
+
+def to_tantivy(doc: IndexDoc) -> tantivy.Document:
+    fields = {k: v for k, v in doc.items() if v not in ("", [], None)}
+    return tantivy.Document.from_dict(fields, SCHEMA)
+
+
+class EmbeddedBackend:
+    """Reads follow the CURRENT generation; writes take a cross-process lock."""
+
+    name = "embedded"
+
+    def __init__(self, root: Path) -> None:
+        self.dirs = IndexDirs(root)
+        self._index: tantivy.Index | None = None
+        self._opened: tuple[int, Path | None] = (-1, None)
+        self._meta_stamp = 0
+        self._lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------
+
+    def _searcher(self) -> tantivy.Searcher:
+        with self._lock:
+            stamp = self.dirs.pointer_stamp()
+            if self._index is None or stamp != self._opened[0]:
+                path = self.dirs.current()
+                if path is None:
+                    path = self._create_empty()
+                    stamp = self.dirs.pointer_stamp()
+                self._index = tantivy.Index(SCHEMA, str(path), reuse=True)
+                self._opened = (stamp, path)
+                self._meta_stamp = _meta_stamp(path)
+            else:
+                meta = _meta_stamp(self._opened[1])
+                if meta != self._meta_stamp:
+                    self._index.reload()
+                    self._meta_stamp = meta
+            return self._index.searcher()
+
+    def _create_empty(self) -> Path:
+        with self.dirs.write_lock():
+            return self._current_or_empty()
+
+    def _current_or_empty(self) -> Path:
+        """The current generation, creating an empty one first (write lock held)."""
+        current = self.dirs.current()
+        if current is not None:
+            return current
+        path = self.dirs.new_generation()
+        tantivy.Index(SCHEMA, str(path), reuse=False).writer(WRITER_HEAP, 1).commit()
+        self.dirs.switch_to(path)
+        return path
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    def search(self, plan: SearchPlan) -> BackendHits:
+        searcher = self._searcher()
+        q = plan.query
+        query = scored_query(SCHEMA, plan)
+        kwargs: dict[str, object] = {}
+        sort = q.sort
+        if sort == "relevance" and plan.parsed.is_empty and not plan.boost_topics:
+            sort = "newest"
+        if sort == "newest":
+            kwargs = {"order_by_field": "published", "order": tantivy.Order.Desc}
+        elif sort == "deadline":
+            kwargs = {"order_by_field": "deadline", "order": tantivy.Order.Asc}
+        result = searcher.search(query, limit=q.per_page, count=True, offset=q.offset, **kwargs)
+        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in result.hits]
+        facets = self._facets(searcher, plan) if q.with_facets else {}
+        return BackendHits(total=result.count or 0, hits=hits, facets=facets)
+
+    def _facets(self, searcher: tantivy.Searcher, plan: SearchPlan) -> dict[str, list[tuple[str, int]]]:
+        """Disjunctive facets: each facet counted without its own selection."""
+        size = plan.query.facet_size
+        selected = [f for f in _FACET_FIELDS if plan.query.filters.get(f)]
+        groups: dict[str | None, list[str]] = {None: [f for f in _FACET_FIELDS if f not in selected]}
+        for name in selected:
+            groups[name] = [name]
+        out: dict[str, list[tuple[str, int]]] = {}
+        for skip, fields in groups.items():
+            if not fields:
+                continue
+            aggs = {f: {"terms": {"field": f, "size": size}} for f in fields}
+            raw = searcher.aggregate(match_query(SCHEMA, plan, skip), aggs)
+            for f in fields:
+                out[f] = [
+                    (_bucket_key(b["key"]), int(b["doc_count"]))
+                    for b in raw.get(f, {}).get("buckets", [])
+                    if _bucket_key(b["key"]) not in ("", "0", "none")
+                ]
+        return out
+
+    def vocabulary(self, prefix: str, limit: int = 50, field: str = "title") -> list[tuple[str, int]]:
+        return self._searcher().terms_with_prefix(field, prefix, limit=limit)
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self._searcher().doc_freq(field, term)
+
+    # -- writing ---------------------------------------------------------
+
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        """Upsert documents into the current generation; searchable on return."""
+        with self.dirs.write_lock():
+            path = self._current_or_empty()
+            index = tantivy.Index(SCHEMA, str(path), reuse=True)
+            writer = index.writer(WRITER_HEAP, 1)
+            n = 0
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc["id"])
+                writer.add_document(to_tantivy(doc))
+                n += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        return n
+
+    def delete(self, ids: Iterable[str]) -> None:
+        with self.dirs.write_lock():
+            path = self.dirs.current()
+            if path is None:
+                return
+            writer = tantivy.Index(SCHEMA, str(path), reuse=True).writer(WRITER_HEAP, 1)
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+            writer.commit()
+            writer.wait_merging_threads()
+
+    def rebuild(self, docs: Iterable[IndexDoc], expected: int, progress: Progress | None = None) -> str:
+        """Build a new generation, verify its count, then switch to it atomically."""
+        with self.dirs.write_lock():
+            path = self.dirs.new_generation()
+            (path / ".building").touch()
+            index = tantivy.Index(SCHEMA, str(path), reuse=False)
+            writer = index.writer(WRITER_HEAP * 2, 2)
+            n = 0
+            for doc in docs:
+                writer.add_document(to_tantivy(doc))
+                n += 1
+                if progress is not None:
+                    progress(1)
+            writer.commit()
+            writer.wait_merging_threads()
+            index.reload()
+            got = index.searcher().num_docs
+            if got != expected:
+                raise RuntimeError(f"проверка не пройдена: в индексе {got} документов, в хранилище {expected}")
+            (path / ".building").unlink()
+            self.dirs.switch_to(path)
+            self.dirs.prune()
+            return path.name
+
+    def rollback(self) -> str | None:
+        """Switch CURRENT back to the previous generation."""
+        with self.dirs.write_lock():
+            previous = self.dirs.previous()
+            if previous is None:
+                return None
+            current = self.dirs.current()
+            self.dirs.switch_to(previous)
+            if current is not None:
+                # Keep the rolled-back generation out of the way of future "previous" lookups.
+                current.rename(current.with_name("rolled-back-" + current.name))
+            return previous.name
+
+    def close(self) -> None:
+        self._index = None
+
+
+def _meta_stamp(path: Path | None) -> int:
+    if path is None:
+        return 0
+    try:
+        return (path / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _bucket_key(key: object) -> str:
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)

@@ -1,0 +1,137 @@
+"""Pure translation of a SearchPlan into tantivy queries (no IO)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import tantivy
+from tantivy import Occur, Query
+
+from ingest.document import FINISHED_STATUSES
+from search_app.analysis.query_parser import Clause, ParsedQuery
+from search_app.backends.base import SearchPlan
+from search_app.index_document import NO_DATE, date_key
+from search_app.ranking import (
+    ACT_NUMBER_BOOST,
+    FIELD_BOOSTS,
+    FINISHED_FACTOR,
+    SYNONYM_WEIGHT,
+    TEXT_FIELDS,
+    TIE_BREAKER,
+    TITLE_PHRASE_BOOST,
+)
+
+KEYWORD_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "status", "issuer")
+
+
+def _seq_query(schema: tantivy.Schema, field: str, seq: tuple[str, ...]) -> Query:
+    if len(seq) == 1:
+        return Query.term_query(schema, field, seq[0])
+    return Query.phrase_query(schema, field, list(seq))
+
+
+def _across_fields(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
+    """One lemma sequence over every text field, best field first (dis_max)."""
+    per_field = [
+        Query.boost_query(_seq_query(schema, f, seq), FIELD_BOOSTS[f]) for f in TEXT_FIELDS
+    ]
+    return Query.disjunction_max_query(per_field, TIE_BREAKER)
+
+
+def clause_query(schema: tantivy.Schema, clause: Clause) -> Query:
+    own = _across_fields(schema, clause.lemmas)
+    if not clause.alternatives:
+        return own
+    alts = [Query.boost_query(_across_fields(schema, a), SYNONYM_WEIGHT) for a in clause.alternatives]
+    return Query.disjunction_max_query([own, *alts], 0.0)
+
+
+def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
+    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out."""
+    if parsed.is_empty:
+        return Query.all_query()
+    subs: list[tuple[Occur, Query]] = []
+    for clause in parsed.clauses:
+        subs.append((Occur.Should, clause_query(schema, clause)))
+    for phrase in parsed.phrases:
+        subs.append((Occur.Must, _across_fields(schema, phrase)))
+    for number in parsed.act_numbers:
+        subs.append(
+            (Occur.Should, Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST))
+        )
+    lemmas = parsed.lemmas
+    if len(lemmas) >= 2:
+        subs.append(
+            (Occur.Should, Query.boost_query(Query.phrase_query(schema, "title", list(lemmas)), TITLE_PHRASE_BOOST))
+        )
+    for lemma in parsed.excluded:
+        for f in TEXT_FIELDS:
+            subs.append((Occur.MustNot, Query.term_query(schema, f, lemma)))
+    return Query.boolean_query(subs)
+
+
+def finished_query(schema: tantivy.Schema, today: dt.date) -> Query:
+    """Closed/expired, or the deadline has passed."""
+    statuses = Query.term_set_query(schema, "status", sorted(FINISHED_STATUSES))
+    overdue = Query.range_query(
+        schema, "deadline", tantivy.FieldType.Integer, NO_DATE + 1, date_key(today), True, False
+    )
+    return Query.boolean_query([(Occur.Should, statuses), (Occur.Should, overdue)])
+
+
+def filter_queries(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> list[Query]:
+    """Every active filter as a required query; ``skip`` leaves one facet out."""
+    q = plan.query
+    out: list[Query] = []
+    for name, values in q.filters.items():
+        if name == skip or not values:
+            continue
+        if name == "year":
+            out.append(Query.term_set_query(schema, "year", [int(v) for v in values]))
+        else:
+            out.append(Query.term_set_query(schema, name, list(values)))
+    if q.year_from or q.year_to:
+        out.append(
+            Query.range_query(schema, "year", tantivy.FieldType.Integer, q.year_from or 1, q.year_to or 9999)
+        )
+    if q.amount_from is not None:
+        out.append(Query.range_query(schema, "amount_max", tantivy.FieldType.Float, float(q.amount_from), None))
+    if q.amount_to is not None:
+        out.append(
+            Query.range_query(schema, "amount_min", tantivy.FieldType.Float, 0.0, float(q.amount_to))
+        )
+    if q.open_now:
+        out.append(_not(finished_query(schema, plan.today)))
+    if plan.exclude_ids:
+        out.append(_not(Query.term_set_query(schema, "id", list(plan.exclude_ids))))
+    return out
+
+
+def _not(query: Query) -> Query:
+    return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
+
+
+def match_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> Query:
+    """Text + filters, unscored extras aside: what decides membership and facet counts."""
+    filters = filter_queries(schema, plan, skip)
+    base = text_query(schema, plan.parsed)
+    if not filters:
+        return base
+    subs = [(Occur.Must, base)] + [(Occur.Must, Query.const_score_query(f, 0.0)) for f in filters]
+    return Query.boolean_query(subs)
+
+
+def scored_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
+    """The ranking query: finished documents multiplied by FINISHED_FACTOR."""
+    matched = match_query(schema, plan)
+    if plan.parsed.is_empty and not plan.boost_topics:
+        return matched
+    if plan.boost_topics:
+        topics = Query.term_set_query(schema, "topics", list(plan.boost_topics))
+        matched = Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.boost_query(topics, 2.0))])
+    finished = finished_query(schema, plan.today)
+    live = Query.boolean_query([(Occur.Must, matched), (Occur.MustNot, finished)])
+    done = Query.boolean_query([(Occur.Must, matched), (Occur.Must, Query.const_score_query(finished, 0.0))])
+    return Query.boolean_query(
+        [(Occur.Should, live), (Occur.Should, Query.boost_query(done, FINISHED_FACTOR))]
+    )

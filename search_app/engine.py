@@ -1,0 +1,151 @@
+"""The search engine: store + analyzer + backend → SearchResult.
+
+The engine owns everything shared by backends (analysis, facets shaping,
+snippets, status); a backend only translates the plan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ingest.clock import today
+from ingest.document import Document
+from ingest.outcome import Outcome
+from ingest.store import Store
+from search_app.analysis.analyzer import Analyzer, get_analyzer
+from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query
+from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
+from search_app.backends.factory import make_backend
+from search_app.highlight import highlight_all, make_snippet
+from search_app.index_document import build_index_document
+from search_app.query import FACET_FIELDS, FacetValue, Hit, SearchQuery, SearchResult
+from search_app.settings import data_dir as default_data_dir
+
+INDEX_BATCH = 1000
+RELATED_LEMMAS = 24
+
+
+@dataclass
+class ImportReport:
+    counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    indexed: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome] += 1
+
+
+class SearchEngine:
+    def __init__(self, store: Store, backend: SearchBackend, analyzer: Analyzer | None = None) -> None:
+        self.store = store
+        self.backend = backend
+        self.analyzer = analyzer or get_analyzer()
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None, elasticsearch_url: str | None = None) -> SearchEngine:
+        root = data_dir or default_data_dir()
+        return cls(Store(root / "store.sqlite3"), make_backend(root, elasticsearch_url))
+
+    def close(self) -> None:
+        self.backend.close()
+        self.store.close()
+
+    # -- searching -------------------------------------------------------
+
+    def plan(self, query: SearchQuery) -> SearchPlan:
+        query = query.validated()
+        return SearchPlan(query=query, parsed=parse_query(query.text, self.analyzer), today=today())
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        plan = self.plan(query)
+        raw = self.backend.search(plan)
+        return self._result(plan, raw, started)
+
+    def _result(self, plan: SearchPlan, raw: BackendHits, started: float) -> SearchResult:
+        docs = self.store.get_many(doc_id for doc_id, _ in raw.hits)
+        lemmas = plan.parsed.highlight_lemmas()
+        hits = [self._hit(docs[i], score, lemmas, plan) for i, score in raw.hits if i in docs]
+        facets = {name: self._facet(name, raw.facets.get(name, []), plan.query) for name in FACET_FIELDS if name in raw.facets}
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today)
+
+    def _hit(self, doc: Document, score: float, lemmas: frozenset[str], plan: SearchPlan) -> Hit:
+        text = doc.summary or doc.body
+        snippet = make_snippet(text, self.analyzer, lemmas) if lemmas else make_snippet(text, self.analyzer, frozenset())
+        if lemmas and "<mark>" not in snippet and doc.body and doc.summary:
+            body_snippet = make_snippet(doc.body, self.analyzer, lemmas)
+            if "<mark>" in body_snippet:
+                snippet = body_snippet
+        finished = doc.is_finished(plan.today)
+        days_left = (doc.deadline - plan.today).days if doc.deadline and not finished else None
+        return Hit(
+            document=doc,
+            score=score,
+            snippet=snippet,
+            title_html=highlight_all(doc.title, self.analyzer, lemmas),
+            finished=finished,
+            days_left=days_left,
+        )
+
+    @staticmethod
+    def _facet(name: str, buckets: list[tuple[str, int]], query: SearchQuery) -> list[FacetValue]:
+        selected = set(query.selected(name))
+        values = [FacetValue(v, c, v in selected) for v, c in buckets]
+        seen = {v.value for v in values}
+        values += [FacetValue(v, 0, True) for v in query.selected(name) if v not in seen]
+        if name == "year":
+            return sorted(values, key=lambda v: v.value, reverse=True)
+        return sorted(values, key=lambda v: (-v.count, v.value))
+
+    def get(self, doc_id: str) -> Document | None:
+        return self.store.get(doc_id)
+
+    def related(self, doc_id: str, limit: int = 6) -> list[Document]:
+        """Documents sharing lemmas, topics and references with ``doc_id``."""
+        doc = self.store.get(doc_id)
+        if doc is None:
+            return []
+        lemmas = list(dict.fromkeys(self.analyzer.lemmas(f"{doc.title} {doc.summary}")))[:RELATED_LEMMAS]
+        explicit = [r for r in doc.refs if r != doc_id]
+        ids: list[str] = list(explicit)
+        if lemmas:
+            parsed = ParsedQuery(text=doc.title, clauses=tuple(Clause((lemma,)) for lemma in lemmas))
+            query = SearchQuery(per_page=limit + len(explicit), with_facets=False)
+            plan = SearchPlan(query, parsed, today(), exclude_ids=(doc_id,), boost_topics=doc.topics)
+            ids += [i for i, _ in self.backend.search(plan).hits if i not in ids]
+        found = self.store.get_many(ids)
+        return [found[i] for i in ids if i in found][: max(limit, len(explicit))]
+
+    # -- writing ---------------------------------------------------------
+
+    def import_documents(self, docs: Iterable[Document], source: str = "") -> ImportReport:
+        """Store each document; index only the new and changed ones."""
+        report = ImportReport()
+        batch: list[Document] = []
+        for doc in docs:
+            outcome = self.store.upsert(doc, source=source)
+            report.add(outcome)
+            if outcome in (Outcome.NEW, Outcome.UPDATED):
+                batch.append(doc)
+            if len(batch) >= INDEX_BATCH:
+                report.indexed += self.index_documents(batch)
+                batch = []
+        if batch:
+            report.indexed += self.index_documents(batch)
+        return report
+
+    def index_documents(self, docs: Iterable[Document]) -> int:
+        return self.backend.index(build_index_document(d, self.analyzer) for d in docs)
+
+    def reindex(self, progress: Callable[[int], None] | None = None) -> str:
+        """Rebuild the whole index from the store and switch to it atomically."""
+        expected = self.store.count()
+        docs = (build_index_document(d, self.analyzer) for d in self.store.iter_documents())
+        return self.backend.rebuild(docs, expected, progress)
+
+
+def with_text(query: SearchQuery, text: str) -> SearchQuery:
+    return replace(query, text=text)

@@ -1,0 +1,170 @@
+"""Relevance evaluation on a FORMAT.md corpus with graded judgements.
+
+nDCG@10 uses linear gains (grade / log2(rank + 1)); Recall@10 and MRR count
+grade >= 2 as relevant. The index is built in a throwaway directory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.jsonl import LineError, read_documents
+from ingest.store import Store
+from search_app.backends.embedded import EmbeddedBackend
+from search_app.engine import SearchEngine
+from search_app.query import FILTER_FIELDS, QueryError, SearchQuery
+
+K = 10
+RELEVANT_GRADE = 2
+RETRIEVE = 100
+
+
+class EvaluationError(ValueError):
+    """The corpus or the judgements cannot be read."""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    qid: str
+    query: str
+    filters: dict[str, tuple[str, ...]]
+    relevant: dict[str, int]
+
+
+@dataclass
+class QueryScore:
+    qid: str
+    query: str
+    ndcg: float
+    recall: float
+    rr: float
+    category: str = "clean"
+    top: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    scores: list[QueryScore]
+
+    def mean(self, attr: str, scores: list[QueryScore] | None = None) -> float:
+        rows = self.scores if scores is None else scores
+        return sum(getattr(s, attr) for s in rows) / len(rows) if rows else 0.0
+
+    def by_category(self) -> dict[str, list[QueryScore]]:
+        groups: dict[str, list[QueryScore]] = {}
+        for s in self.scores:
+            groups.setdefault(s.category, []).append(s)
+        return groups
+
+    def summary_line(self) -> str:
+        return f"nDCG@10={self.mean('ndcg'):.3f} Recall@10={self.mean('recall'):.3f} MRR={self.mean('rr'):.3f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "queries": len(self.scores),
+            "ndcg@10": round(self.mean("ndcg"), 4),
+            "recall@10": round(self.mean("recall"), 4),
+            "mrr": round(self.mean("rr"), 4),
+            "categories": {
+                name: {"queries": len(rows), "ndcg@10": round(self.mean("ndcg", rows), 4)}
+                for name, rows in self.by_category().items()
+            },
+            "per_query": [
+                {"qid": s.qid, "query": s.query, "category": s.category, "ndcg@10": round(s.ndcg, 4),
+                 "recall@10": round(s.recall, 4), "rr": round(s.rr, 4), "top": s.top, "error": s.error}
+                for s in self.scores
+            ],
+        }
+
+
+def load_judgements(path: Path) -> list[Judgement]:
+    out: list[Judgement] = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                filters = {k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in (raw.get("filters") or {}).items()}
+                unknown = set(filters) - set(FILTER_FIELDS)
+                if unknown:
+                    raise EvaluationError(f"{path}:{n}: filters: неизвестные поля {sorted(unknown)}")
+                out.append(Judgement(str(raw["qid"]), str(raw["query"]), filters,
+                                     {str(k): int(v) for k, v in raw["relevant"].items()}))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                if isinstance(exc, EvaluationError):
+                    raise
+                raise EvaluationError(f"{path}:{n}: некорректная строка оценок ({exc})") from exc
+    return out
+
+
+def ndcg_at_k(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
+    dcg = sum(grades.get(doc, 0) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+def recall_at_k(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
+    relevant = {d for d, g in grades.items() if g >= RELEVANT_GRADE}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def reciprocal_rank(ranked: list[str], grades: dict[str, int]) -> float:
+    for i, doc in enumerate(ranked):
+        if grades.get(doc, 0) >= RELEVANT_GRADE:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+Categorizer = Callable[[SearchEngine, str], str]
+
+
+def evaluate(corpus: Path, queries: Path, categorize: Categorizer | None = None) -> Report:
+    judgements = load_judgements(queries)
+    docs = []
+    for item in read_documents(corpus):
+        if isinstance(item, LineError):
+            raise EvaluationError(str(item))
+        docs.append(item)
+    with tempfile.TemporaryDirectory(prefix="munnav-eval-") as tmp:
+        root = Path(tmp)
+        engine = SearchEngine(Store(root / "store.sqlite3"), EmbeddedBackend(root / "index"))
+        try:
+            engine.import_documents(docs)
+            return Report([_score(engine, j, categorize) for j in judgements])
+        finally:
+            engine.close()
+
+
+def _score(engine: SearchEngine, j: Judgement, categorize: Categorizer | None) -> QueryScore:
+    category = categorize(engine, j.query) if categorize else "clean"
+    try:
+        result = engine.search(SearchQuery(text=j.query, filters=j.filters, per_page=RETRIEVE, with_facets=False))
+    except QueryError as exc:
+        return QueryScore(j.qid, j.query, 0.0, 0.0, 0.0, category, error=str(exc))
+    ranked = [h.id for h in result.hits]
+    return QueryScore(
+        j.qid, j.query, ndcg_at_k(ranked, j.relevant), recall_at_k(ranked, j.relevant),
+        reciprocal_rank(ranked, j.relevant), category, top=ranked[:K],
+    )
+
+
+def format_table(report: Report) -> str:
+    lines = [f"{'qid':<8} {'nDCG@10':>7} {'R@10':>5} {'RR':>5}  запрос"]
+    for s in report.scores:
+        note = f"  [{s.error}]" if s.error else ""
+        lines.append(f"{s.qid:<8} {s.ndcg:7.3f} {s.recall:5.2f} {s.rr:5.2f}  {s.query}{note}")
+    groups = report.by_category()
+    if len(groups) > 1:
+        lines.append("")
+        for name, rows in sorted(groups.items()):
+            lines.append(f"категория {name}: запросов {len(rows)}, nDCG@10={report.mean('ndcg', rows):.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""Snippets: original word forms matching the query lemmas wrapped in <mark>.
+
+Done in Python on the original text, so every backend shows the same thing.
+Everything that is not a <mark> is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from search_app.analysis.analyzer import AnalyzedToken, Analyzer
+
+SNIPPET_CHARS = 260
+SCAN_CHARS = 20_000  # long texts (codes, consolidated acts) are scanned up to here
+LEAD_CHARS = 60
+
+
+def highlight_all(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> str:
+    """The whole (short) text, escaped, with matches marked (titles)."""
+    tokens = analyzer.analyze_tokens(text)
+    return _render(text, tokens, lemmas, 0, len(text))
+
+
+def make_snippet(
+    text: str, analyzer: Analyzer, lemmas: frozenset[str], max_chars: int = SNIPPET_CHARS
+) -> str:
+    """The passage of ``text`` with the most distinct query lemmas, marked."""
+    text = " ".join(text[:SCAN_CHARS].split())
+    if not text:
+        return ""
+    tokens = analyzer.analyze_tokens(text)
+    matched = [i for i, t in enumerate(tokens) if t.lemma in lemmas]
+    if not matched:
+        return _cut(text, 0, max_chars, tokens, lemmas)
+    best_start, best_score = matched[0], -1
+    for i in matched:
+        window_end = tokens[i].start + max_chars - LEAD_CHARS
+        distinct = {tokens[j].lemma for j in matched if i <= j and tokens[j].end <= window_end}
+        if len(distinct) > best_score:
+            best_start, best_score = i, len(distinct)
+    start = _word_start(text, max(0, tokens[best_start].start - LEAD_CHARS))
+    return _cut(text, start, max_chars, tokens, lemmas)
+
+
+def _cut(text: str, start: int, max_chars: int, tokens: list[AnalyzedToken], lemmas: frozenset[str]) -> str:
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        if space > start:
+            end = space
+    body = _render(text, tokens, lemmas, start, end)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _render(text: str, tokens: list[AnalyzedToken], lemmas: frozenset[str], start: int, end: int) -> str:
+    out: list[str] = []
+    pos = start
+    for tok in tokens:
+        if tok.start < start or tok.end > end or tok.lemma not in lemmas:
+            continue
+        out.append(escape(text[pos : tok.start]))
+        out.append(f"<mark>{escape(text[tok.start : tok.end])}</mark>")
+        pos = tok.end
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def _word_start(text: str, pos: int) -> int:
+    if pos <= 0:
+        return 0
+    space = text.find(" ", pos)
+    return space + 1 if 0 <= space < pos + 30 else pos

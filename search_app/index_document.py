@@ -1,0 +1,47 @@
+"""One generator of index documents for every backend, full or partial reindex."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ingest.document import Document
+from search_app.analysis.analyzer import Analyzer
+from search_app.analysis.tokenizer import act_number_key
+
+NO_DEADLINE = 99991231  # sorts after every real deadline
+NO_DATE = 0
+
+
+def date_key(value: dt.date | None, missing: int = NO_DATE) -> int:
+    """A date as an integer ``YYYYMMDD`` (what range filters and sorts use)."""
+    return value.year * 10000 + value.month * 100 + value.day if value else missing
+
+
+def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
+    """Fields shared by every backend: lemma texts, keywords, numbers."""
+    meta_parts = [
+        doc.doc_type, doc.issuer, doc.municipality,
+        " ".join(doc.topics), " ".join(doc.audience), " ".join(doc.regions),
+    ]
+    steps_text = " ".join(f"{s.title} {s.text}" for s in doc.steps)
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "title": analyzer.lemma_text(doc.title),
+        "summary": analyzer.lemma_text(doc.summary),
+        "body": analyzer.lemma_text(f"{doc.body} {steps_text}"),
+        "meta": analyzer.lemma_text(" ".join(p for p in meta_parts if p)),
+        "doc_number": [act_number_key(doc.doc_number)] if doc.doc_number else [],
+        "regions": list(doc.regions),
+        "topics": list(doc.topics),
+        "audience": list(doc.audience),
+        "status": doc.status or "none",
+        "issuer": doc.issuer,
+        "year": doc.published.year if doc.published else NO_DATE,
+        "published": date_key(doc.published),
+        "deadline": date_key(doc.deadline, NO_DEADLINE),
+        "amount_min": doc.amount_min if doc.amount_min is not None else -1.0,
+        "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
+        "refs": list(doc.refs),
+    }

@@ -1,0 +1,33 @@
+"""Every setting declared once, with its default and help text."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "data_dir": Setting("MUNNAV_DATA_DIR", str(PROJECT_ROOT / "instance"), "Каталог данных: хранилище и индекс."),
+    "elasticsearch_url": Setting("ELASTICSEARCH_URL", "", "Адрес Elasticsearch; пусто — встроенный движок."),
+    "es_index": Setting("MUNNAV_ES_INDEX", "munnav-documents", "Имя псевдонима индекса в Elasticsearch."),
+    "sample_dir": Setting("MUNNAV_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Образцовый корпус."),
+}
+
+
+def setting(name: str) -> str:
+    s = SETTINGS[name]
+    return os.environ.get(s.env, s.default)
+
+
+def data_dir() -> Path:
+    return Path(setting("data_dir"))
