@@ -21,7 +21,7 @@ from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
 from search_app.highlight import highlight_all, make_snippet
 from search_app.index_document import build_index_document
-from search_app.query import FACET_FIELDS, FacetValue, Hit, SearchQuery, SearchResult
+from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
 from search_app.settings import data_dir as default_data_dir
 
 INDEX_BATCH = 1000
@@ -100,6 +100,19 @@ class SearchEngine:
             return sorted(values, key=lambda v: v.value, reverse=True)
         return sorted(values, key=lambda v: (-v.count, v.value))
 
+    def suggest(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
+        """Completions for a typed prefix: matching titles (kind and id included)."""
+        text = prefix.strip()
+        if not text or len(text) > 100:
+            return []
+        try:
+            plan = self.plan(SearchQuery(text=text, per_page=limit, with_facets=False))
+        except QueryError:
+            return []
+        ids = [i for i, _ in self.backend.search(plan).hits]
+        docs = self.store.get_many(ids)
+        return [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs][:limit]
+
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)
 
@@ -139,6 +152,10 @@ class SearchEngine:
 
     def index_documents(self, docs: Iterable[Document]) -> int:
         return self.backend.index(build_index_document(d, self.analyzer) for d in docs)
+
+    def remove_from_index(self, ids: Iterable[str]) -> None:
+        """Drop documents from the index (withdrawn ones stay in the store)."""
+        self.backend.delete(list(ids))
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> str:
         """Rebuild the whole index from the store and switch to it atomically."""

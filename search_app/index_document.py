@@ -44,4 +44,10 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "amount_min": doc.amount_min if doc.amount_min is not None else -1.0,
         "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
         "refs": list(doc.refs),
+        # Original texts: for engines that also analyse them (Elasticsearch's
+        # `russian` fallback and `.exact` subfields); the embedded engine ignores them.
+        "title_text": doc.title,
+        "summary_text": doc.summary,
+        "body_text": f"{doc.body} {steps_text}".strip(),
+        "doc_number_text": doc.doc_number,
     }

@@ -34,10 +34,14 @@ def build_schema() -> tantivy.Schema:
 
 
 SCHEMA = build_schema()
+_SCHEMA_FIELDS = frozenset(
+    ("id", *TEXT_FIELDS, "doc_number", "refs", *KEYWORD_FIELDS, "year", "published", "deadline",
+     "amount_min", "amount_max")
+)
 
 
 def to_tantivy(doc: IndexDoc) -> tantivy.Document:
-    fields = {k: v for k, v in doc.items() if v not in ("", [], None)}
+    fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     return tantivy.Document.from_dict(fields, SCHEMA)
 
 
