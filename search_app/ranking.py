@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 # Per-field weights: title above summary above body.
-FIELD_BOOSTS: dict[str, float] = {"title": 3.0, "summary": 1.6, "body": 1.0, "meta": 1.2}
+FIELD_BOOSTS: dict[str, float] = {"title": 1.6, "summary": 1.3, "body": 1.0, "meta": 1.2}
 TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
 # A term's best field counts fully, the others with this share (dis_max tie_breaker).
-TIE_BREAKER = 0.3
+TIE_BREAKER = 0.0
 # Synonym alternatives weigh less than the user's own words.
 SYNONYM_WEIGHT = 0.6
 # An exact act-number hit (doc_number) or the whole query as a title phrase ranks first.
 ACT_NUMBER_BOOST = 40.0
 TITLE_PHRASE_BOOST = 6.0
 # Closed competitions and expired acts are multiplied by this (demoted, not hidden).
-FINISHED_FACTOR = 0.45
+FINISHED_FACTOR = 0.8
+# Documents of the kind the wording asks for («как …» → solution, «закон …» → act).
+KIND_INTENT_BOOST = 1.5

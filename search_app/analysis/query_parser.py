@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from search_app.analysis.analyzer import Analyzer
+from search_app.analysis.intent import detect_kinds
 from search_app.query import QueryError
 
 LemmaSeq = tuple[str, ...]
@@ -37,6 +38,7 @@ class ParsedQuery:
     phrases: tuple[LemmaSeq, ...] = ()
     excluded: tuple[str, ...] = ()
     act_numbers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # kinds the wording asks for (boosted, not required)
 
     @property
     def is_empty(self) -> bool:
@@ -79,7 +81,8 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
     clauses = tuple(
         Clause(seq, tuple(sorted(alts))) for seq, alts in analyzer.expand(lemmas)
     )
-    parsed = ParsedQuery(text, clauses, phrases, excluded, act_numbers)
+    all_lemmas = tuple(t.lemma for t in analyzer.analyze_tokens(rest))
+    parsed = ParsedQuery(text, clauses, phrases, excluded, act_numbers, detect_kinds(all_lemmas, act_numbers))
     if parsed.is_empty:
         if excluded:
             raise QueryError("Запрос состоит только из исключений: добавьте слова, которые нужно найти.")

@@ -15,6 +15,7 @@ from search_app.ranking import (
     ACT_NUMBER_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
+    KIND_INTENT_BOOST,
     SYNONYM_WEIGHT,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -47,27 +48,34 @@ def clause_query(schema: tantivy.Schema, clause: Clause) -> Query:
 
 
 def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
-    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out."""
+    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
+
+    Boosts (kind intent, whole-query title phrase) only re-rank documents the
+    text already matched; they never add matches of their own.
+    """
     if parsed.is_empty:
         return Query.all_query()
-    subs: list[tuple[Occur, Query]] = []
+    core: list[tuple[Occur, Query]] = []
     for clause in parsed.clauses:
-        subs.append((Occur.Should, clause_query(schema, clause)))
+        core.append((Occur.Should, clause_query(schema, clause)))
     for phrase in parsed.phrases:
-        subs.append((Occur.Must, _across_fields(schema, phrase)))
+        core.append((Occur.Must, _across_fields(schema, phrase)))
     for number in parsed.act_numbers:
-        subs.append(
+        core.append(
             (Occur.Should, Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST))
         )
+    outer: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(core))]
+    if parsed.kinds:
+        kinds = Query.term_set_query(schema, "kind", list(parsed.kinds))
+        outer.append((Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)))
     lemmas = parsed.lemmas
     if len(lemmas) >= 2:
-        subs.append(
-            (Occur.Should, Query.boost_query(Query.phrase_query(schema, "title", list(lemmas)), TITLE_PHRASE_BOOST))
-        )
+        title = Query.phrase_query(schema, "title", list(lemmas))
+        outer.append((Occur.Should, Query.boost_query(title, TITLE_PHRASE_BOOST)))
     for lemma in parsed.excluded:
         for f in TEXT_FIELDS:
-            subs.append((Occur.MustNot, Query.term_query(schema, f, lemma)))
-    return Query.boolean_query(subs)
+            outer.append((Occur.MustNot, Query.term_query(schema, f, lemma)))
+    return Query.boolean_query(outer)
 
 
 def finished_query(schema: tantivy.Schema, today: dt.date) -> Query:
