@@ -22,7 +22,10 @@ from search_app.backends.factory import make_backend
 from search_app.highlight import highlight_all, make_snippet
 from search_app.index_document import build_index_document
 from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
+from search_app.ranking import TEXT_FIELDS
 from search_app.settings import data_dir as default_data_dir
+from search_app.spelling.speller import Speller
+from search_app.spelling.vocabulary import Vocabulary
 
 INDEX_BATCH = 1000
 RELATED_LEMMAS = 24
@@ -42,6 +45,8 @@ class SearchEngine:
         self.store = store
         self.backend = backend
         self.analyzer = analyzer or get_analyzer()
+        self._speller: Speller | None = None
+        self._vocabulary: tuple[object, Vocabulary] | None = None
 
     @classmethod
     def open(cls, data_dir: Path | None = None, elasticsearch_url: str | None = None) -> SearchEngine:
@@ -59,10 +64,43 @@ class SearchEngine:
         return SearchPlan(query=query, parsed=parse_query(query.text, self.analyzer), today=today())
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """Search; a wrong layout or typos are recovered unless ``verbatim``."""
         started = time.perf_counter()
         plan = self.plan(query)
         raw = self.backend.search(plan)
-        return self._result(plan, raw, started)
+        if plan.query.verbatim or not plan.query.text:
+            return self._result(plan, raw, started)
+        rewrite = self.speller.rewrite(plan.query.text, self.vocabulary())
+        if rewrite is None:
+            return self._result(plan, raw, started)
+        try:
+            fixed_plan = self.plan(replace(plan.query, text=rewrite.text))
+        except QueryError:
+            return self._result(plan, raw, started)
+        fixed = self.backend.search(fixed_plan)
+        if fixed.total == 0:
+            return self._result(plan, raw, started)
+        # Words unknown to the whole index cannot match: search the recovered query,
+        # and offer the original as typed («Искать вместо этого …»).
+        result = self._result(fixed_plan, fixed, started)
+        return replace(result, query=plan.query, searched_text=rewrite.text)
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            self._speller = Speller(self.analyzer)
+        return self._speller
+
+    def vocabulary(self) -> Vocabulary:
+        """The index vocabulary, rebuilt only when the index changed."""
+        generation = self.backend.generation()
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            lemmas: dict[str, int] = {}
+            for name in TEXT_FIELDS:
+                for term, df in self.backend.terms(name).items():
+                    lemmas[term] = max(df, lemmas.get(term, 0))
+            self._vocabulary = (generation, Vocabulary(self.backend.terms("forms"), lemmas))
+        return self._vocabulary[1]
 
     def _result(self, plan: SearchPlan, raw: BackendHits, started: float) -> SearchResult:
         docs = self.store.get_many(doc_id for doc_id, _ in raw.hits)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ingest.jsonl import LineError, read_documents
 from ingest.store import Store
+from search_app.analysis.query_parser import parse_query
 from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
 from search_app.query import FILTER_FIELDS, QueryError, SearchQuery
@@ -127,7 +128,22 @@ def reciprocal_rank(ranked: list[str], grades: dict[str, int]) -> float:
 Categorizer = Callable[[SearchEngine, str], str]
 
 
-def evaluate(corpus: Path, queries: Path, categorize: Categorizer | None = None) -> Report:
+def query_category(engine: SearchEngine, text: str) -> str:
+    """What kind of query this is: layout, typo, act_number or clean."""
+    vocab = engine.vocabulary()
+    if engine.speller.layout(text, vocab):
+        return "layout"
+    if engine.speller.typos(text, vocab):
+        return "typo"
+    try:
+        if parse_query(text, engine.analyzer).act_numbers:
+            return "act_number"
+    except QueryError:
+        return "invalid"
+    return "clean"
+
+
+def evaluate(corpus: Path, queries: Path, categorize: Categorizer | None = query_category) -> Report:
     judgements = load_judgements(queries)
     docs = []
     for item in read_documents(corpus):

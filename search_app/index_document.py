@@ -7,7 +7,7 @@ from typing import Any
 
 from ingest.document import Document
 from search_app.analysis.analyzer import Analyzer
-from search_app.analysis.tokenizer import act_number_key
+from search_app.analysis.tokenizer import act_number_key, tokenize
 
 NO_DEADLINE = 99991231  # sorts after every real deadline
 NO_DATE = 0
@@ -44,6 +44,10 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "amount_min": doc.amount_min if doc.amount_min is not None else -1.0,
         "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
         "refs": list(doc.refs),
+        # Distinct surface forms: the vocabulary typo correction draws on.
+        "forms": " ".join(dict.fromkeys(
+            t.text for t in tokenize(f"{doc.title} {doc.summary} {doc.body} {steps_text}") if t.text.isalpha()
+        )),
         # Original texts: for engines that also analyse them (Elasticsearch's
         # `russian` fallback and `.exact` subfields); the embedded engine ignores them.
         "title_text": doc.title,

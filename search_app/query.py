@@ -37,6 +37,7 @@ class SearchQuery:
     per_page: int = 10
     with_facets: bool = True
     facet_size: int = 100
+    verbatim: bool = False  # search exactly as typed: no layout switch, no typo correction
 
     def validated(self) -> SearchQuery:
         """Return a normalised copy or raise ``QueryError`` with a Russian message."""

@@ -75,7 +75,9 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
         lemma for m in _EXCLUDE_RE.findall(rest) for lemma in analyzer.lemmas(m)
     )
     rest = _EXCLUDE_RE.sub(" ", rest)
-    tokens = [t for t in analyzer.analyze_tokens(rest) if not t.stop]
+    all_tokens = analyzer.analyze_tokens(rest)
+    # Stop words are dropped, unless the query is made of nothing else («я», «и в на»).
+    tokens = [t for t in all_tokens if not t.stop] or all_tokens
     lemmas = [t.lemma for t in tokens]
     act_numbers = _act_numbers(lemmas)
     clauses = tuple(

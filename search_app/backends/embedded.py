@@ -24,6 +24,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="whitespace")
     sb.add_text_field("doc_number", tokenizer_name="raw")
     sb.add_text_field("refs", tokenizer_name="raw")
+    sb.add_text_field("forms", tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     for name in ("year", "published", "deadline"):
@@ -35,7 +36,7 @@ def build_schema() -> tantivy.Schema:
 
 SCHEMA = build_schema()
 _SCHEMA_FIELDS = frozenset(
-    ("id", *TEXT_FIELDS, "doc_number", "refs", *KEYWORD_FIELDS, "year", "published", "deadline",
+    ("id", *TEXT_FIELDS, "doc_number", "refs", "forms", *KEYWORD_FIELDS, "year", "published", "deadline",
      "amount_min", "amount_max")
 )
 
@@ -134,6 +135,15 @@ class EmbeddedBackend:
 
     def vocabulary(self, prefix: str, limit: int = 50, field: str = "title") -> list[tuple[str, int]]:
         return self._searcher().terms_with_prefix(field, prefix, limit=limit)
+
+    def terms(self, field: str) -> dict[str, int]:
+        """Every term of a field with its document frequency ("forms" or a lemma field)."""
+        return dict(self._searcher().terms_with_prefix(field, ""))
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever the index visible to readers changes."""
+        self._searcher()
+        return (self._opened[0], self._meta_stamp)
 
     def doc_freq(self, field: str, term: str) -> int:
         return self._searcher().doc_freq(field, term)

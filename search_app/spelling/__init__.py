@@ -1,0 +1,1 @@
+"""Recovering what the user meant: wrong keyboard layout and typos."""

@@ -1,0 +1,49 @@
+"""Wrong keyboard layout and typos are recovered against the index vocabulary."""
+
+import pytest
+
+from search_app.query import SearchQuery
+from search_app.spelling.layout import switch_layout
+from search_app.spelling.vocabulary import Vocabulary
+
+
+def test_layout_switch_both_ways():
+    assert switch_layout("uhfyn yrj") == "грант нко"
+    assert switch_layout("k.lb") == "люди"
+    assert switch_layout("пкфте") == "grant"
+    assert switch_layout("44-фз") is None  # only whole one-layout chunks convert
+    assert switch_layout("123") is None
+
+
+def test_closest_prefers_fewer_edits_then_frequency():
+    vocab = Vocabulary(forms={"гранты": 5, "грант": 9, "границы": 50}, lemmas={})
+    assert vocab.closest("грнаты", 2) == "гранты"  # one transposition
+    assert vocab.closest("зззззз", 2) is None
+
+
+def test_wrong_layout_query_is_searched_converted(engine):
+    result = engine.search(SearchQuery(text="rjyrehc njc"))  # «конкурс тос»
+    assert result.searched_text == "конкурс тос"
+    assert result.hits and result.hits[0].document.kind == "competition"
+
+
+def test_typos_are_corrected_against_index_forms(engine):
+    result = engine.search(SearchQuery(text="субсидя на благоустройтво"))
+    assert result.searched_text == "субсидия на благоустройство"
+    assert result.hits[0].id == "m-yards"
+
+
+def test_verbatim_searches_as_typed(engine):
+    result = engine.search(SearchQuery(text="субсидя на благоустройтво", verbatim=True))
+    assert result.searched_text is None
+
+
+def test_known_words_are_never_rewritten(engine):
+    result = engine.search(SearchQuery(text="конкурс проектов"))
+    assert result.searched_text is None and result.suggestion is None
+
+
+@pytest.mark.parametrize("text", ["я", "12345", "ТОСtos", "🙂 гранты", "ыыыыы ъъъъъ " * 40])
+def test_odd_input_gives_an_answer_not_an_exception(engine, text):
+    result = engine.search(SearchQuery(text=text[:500]))
+    assert result.total >= 0
