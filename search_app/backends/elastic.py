@@ -32,6 +32,7 @@ from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
 from search_app.backends.es_index import (
     LOADING_SETTINGS,
+    VOCAB_FIELDS,
     alias_swap_actions,
     index_body,
     load_definition,
@@ -44,7 +45,7 @@ from search_app.backends.es_index import (
     synonyms_set_name,
     to_es_source,
 )
-from search_app.backends.es_query import parse_facets, search_body, vocabulary_body
+from search_app.backends.es_query import parse_facets, search_body, terms_page_body, vocabulary_body
 from search_app.backends.es_synonyms import rules_from_files
 
 REQUEST_TIMEOUT = 5.0  # web requests: fail fast, the page shows 503
@@ -58,6 +59,8 @@ LOCK_WAIT_SECONDS = 600.0  # an import waits this long for a running reindex
 LOCK_WAIT_REBUILD_SECONDS = 60.0  # a reindex waits this long for an import batch to finish
 LOCK_STALE_SECONDS = 6 * 3600  # a lock older than this was left by a killed process
 MAX_REPORTED_ERRORS = 5
+TERMS_PAGE = 5_000
+GENERATION_TTL = 10.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class ElasticBackend:
         self.batch = self.client.options(request_timeout=batch_timeout)
         self._analyzer = analyzer
         self._lock = threading.Lock()
+        self._generation: tuple[float, tuple[str, int]] | None = None
 
     # -- errors ----------------------------------------------------------
 
@@ -169,6 +173,36 @@ class ElasticBackend:
         with self._errors():
             resp = self._search(vocabulary_body(prefix, limit), index=self.alias)
         return [(b["key"], int(b["doc_count"])) for b in resp["aggregations"]["vocab"]["buckets"]]
+
+    def terms(self, field: str) -> dict[str, int]:
+        """Every term of ``field`` ("forms" or a lemma field) with document counts."""
+        if field not in VOCAB_FIELDS:
+            raise ValueError(f"no vocabulary kept for field {field!r}")
+        out: dict[str, int] = {}
+        after: dict[str, Any] | None = None
+        with self._errors():
+            while True:
+                resp = self._search(terms_page_body(field, after, TERMS_PAGE), index=self.alias)
+                agg = resp["aggregations"]["vocab"]
+                out.update((b["key"]["term"], int(b["doc_count"])) for b in agg["buckets"])
+                after = agg.get("after_key")
+                if not agg["buckets"] or after is None:
+                    return out
+
+    def generation(self) -> tuple[str, int]:
+        """The live index and its size: changes on reindex, rollback and imports.
+
+        Looked up at most every GENERATION_TTL seconds (it is asked on every search).
+        """
+        now = time.monotonic()
+        if self._generation is None or now - self._generation[0] > GENERATION_TTL:
+            with self._errors():
+                try:
+                    live = sorted(self.client.indices.get_alias(name=self.alias))
+                except NotFoundError:
+                    live = []
+            self._generation = (now, (live[-1] if live else "", self.count()))
+        return self._generation[1]
 
     # -- writing ---------------------------------------------------------
 

@@ -16,11 +16,15 @@ from typing import Any
 
 from search_app.backends.base import IndexDoc
 from search_app.index_document import NO_DATE, NO_DEADLINE
+from search_app.ranking import TEXT_FIELDS
 from search_app.settings import PROJECT_ROOT
 
 MAPPINGS_DIR = PROJECT_ROOT / "index_mappings"
 SYNONYMS_PLACEHOLDER = "munnav-synonyms"
 KEEP_PREVIOUS = 2
+# Fields whose distinct terms the speller's vocabulary needs (`<field>_vocab` keyword arrays,
+# doc values only: a composite aggregation lists them without fielddata on text fields).
+VOCAB_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "forms")
 
 # While bulk loading: no refreshes, no replicas (restored from the definition after).
 LOADING_SETTINGS: dict[str, Any] = {
@@ -117,5 +121,6 @@ def to_es_source(doc: IndexDoc) -> dict[str, Any]:
     source["published_date"] = _iso(published) if published != NO_DATE else None
     source["deadline_date"] = _iso(deadline) if deadline not in (NO_DATE, NO_DEADLINE) else None
     source["title_suggest"] = doc.get("title_text") or ""
-    source["title_vocab"] = sorted(set(str(doc.get("title") or "").split()))
+    for name in VOCAB_FIELDS:
+        source[f"{name}_vocab"] = sorted(set(str(doc.get(name) or "").split()))
     return source

@@ -26,6 +26,7 @@ from search_app.ranking import (
     ACT_NUMBER_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
+    KIND_INTENT_BOOST,
     SYNONYM_WEIGHT,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -69,20 +70,31 @@ def clause_query(clause: Clause) -> Dsl:
 
 
 def text_query(parsed: ParsedQuery) -> Dsl:
-    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out."""
+    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
+
+    Boosts (kind intent, whole-query title phrase) only re-rank documents the
+    core already matched; they never add matches of their own.
+    """
     if parsed.is_empty:
         return {"match_all": {}}
-    should: list[Dsl] = [clause_query(c) for c in parsed.clauses]
-    must: list[Dsl] = [across_fields(p) for p in parsed.phrases]
-    should += [{"term": {"doc_number": {"value": n, "boost": ACT_NUMBER_BOOST}}} for n in parsed.act_numbers]
+    core_should: list[Dsl] = [clause_query(c) for c in parsed.clauses]
+    core_should += [{"term": {"doc_number": {"value": n, "boost": ACT_NUMBER_BOOST}}} for n in parsed.act_numbers]
+    core: Dsl = {}
+    if core_should:
+        core["should"] = core_should
+    if parsed.phrases:
+        core["must"] = [across_fields(p) for p in parsed.phrases]
+    outer: Dsl = {"must": [{"bool": core}]}
+    boosts: list[Dsl] = []
+    if parsed.kinds:
+        boosts.append({"constant_score": {"filter": {"terms": {"kind": list(parsed.kinds)}}, "boost": KIND_INTENT_BOOST}})
     if len(parsed.lemmas) >= 2:
-        should.append(seq_query("title", parsed.lemmas, TITLE_PHRASE_BOOST))
-    must_not = [{"term": {f: lemma}} for lemma in parsed.excluded for f in TEXT_FIELDS]
-    body: Dsl = {}
-    for key, clauses in (("should", should), ("must", must), ("must_not", must_not)):
-        if clauses:
-            body[key] = clauses
-    return {"bool": body}
+        boosts.append(seq_query("title", parsed.lemmas, TITLE_PHRASE_BOOST))
+    if boosts:
+        outer["should"] = boosts
+    if parsed.excluded:
+        outer["must_not"] = [{"term": {f: lemma}} for lemma in parsed.excluded for f in TEXT_FIELDS]
+    return {"bool": outer}
 
 
 # -- filters ---------------------------------------------------------------
@@ -279,3 +291,11 @@ def more_like_this_body(doc_id: str, index: str, size: int) -> Dsl:
         "size": size,
         "_source": False,
     }
+
+
+def terms_page_body(field: str, after: dict[str, Any] | None, size: int) -> Dsl:
+    """One page of every distinct term of ``<field>_vocab`` with document counts."""
+    composite: Dsl = {"size": size, "sources": [{"term": {"terms": {"field": f"{field}_vocab"}}}]}
+    if after is not None:
+        composite["after"] = after
+    return {"size": 0, "track_total_hits": False, "aggs": {"vocab": {"composite": composite}}}
