@@ -8,7 +8,9 @@ TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
 # A term's best field counts fully, the others with this share (dis_max tie_breaker).
 TIE_BREAKER = 0.0
 # Synonym alternatives weigh less than the user's own words.
-SYNONYM_WEIGHT = 0.6
+SYNONYM_WEIGHT = 1.0
+# A phrase alternative sums its words' scores: scale it by (typed length / its length) ** this.
+SYNONYM_LENGTH_POWER = 0.5
 # An exact act-number hit (doc_number) or the whole query as a title phrase ranks first.
 ACT_NUMBER_BOOST = 40.0
 TITLE_PHRASE_BOOST = 6.0

@@ -37,6 +37,9 @@ class Analyzer:
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
 
+    def is_dictionary_word(self, token: str) -> bool:
+        return self._lemmatizer.is_dictionary_word(token)
+
     def analyze_tokens(self, text: str) -> list[AnalyzedToken]:
         """Every token of ``text`` with lemma and offsets (stop words flagged)."""
         out = []

@@ -41,6 +41,10 @@ class Lemmatizer:
             return token
         return parsed[0].normal_form.replace("ё", "е")
 
+    def is_dictionary_word(self, token: str) -> bool:
+        """True when pymorphy3's dictionary has the word (not a guess)."""
+        return _has_cyrillic(token) and self._morph.word_is_known(token)
+
     @staticmethod
     def is_stop_word(lemma: str) -> bool:
         return lemma in _STOP_WORDS

@@ -16,6 +16,7 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
+    SYNONYM_LENGTH_POWER,
     SYNONYM_WEIGHT,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -39,11 +40,20 @@ def _across_fields(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
     return Query.disjunction_max_query(per_field, TIE_BREAKER)
 
 
+def synonym_weight(own: tuple[str, ...], alternative: tuple[str, ...]) -> float:
+    """A synonym weighs less than the user's word; a phrase sums its words' scores,
+    so a longer alternative is scaled down to the length of what the user typed."""
+    return SYNONYM_WEIGHT * min(1.0, (len(own) / len(alternative)) ** SYNONYM_LENGTH_POWER)
+
+
 def clause_query(schema: tantivy.Schema, clause: Clause) -> Query:
     own = _across_fields(schema, clause.lemmas)
     if not clause.alternatives:
         return own
-    alts = [Query.boost_query(_across_fields(schema, a), SYNONYM_WEIGHT) for a in clause.alternatives]
+    alts = [
+        Query.boost_query(_across_fields(schema, a), synonym_weight(clause.lemmas, a))
+        for a in clause.alternatives
+    ]
     return Query.disjunction_max_query([own, *alts], 0.0)
 
 

@@ -52,6 +52,8 @@ class Speller:
             word = tok.text
             if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or vocab.knows(word, self.analyzer.lemma(word)):
                 continue
+            if self.analyzer.is_dictionary_word(word):
+                continue  # a real word the index lacks («деньги») is not a typo
             fix = vocab.closest(word, max_edits(word))
             if fix is None or fix == word:
                 continue
