@@ -1,0 +1,25 @@
+"""``munnav serve``: the web app under waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve_cmd)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Число потоков обработки запросов.")
+def serve_cmd(host: str, port: int, workers: int) -> None:
+    """Запустить веб-приложение и API."""
+    from waitress import serve
+
+    from search_app.web import create_app
+
+    app = create_app()
+    click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (потоков: {workers})")
+    serve(app, host=host, port=port, threads=workers, ident="munnav")

@@ -1,0 +1,51 @@
+"""The web app: server-rendered Russian pages and the JSON API over one engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from search_app.settings import data_dir
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": None,  # None → MUNNAV_DATA_DIR / instance/
+    "ELASTICSEARCH_URL": None,  # None → ELASTICSEARCH_URL from the environment
+    "PER_PAGE": 10,
+    "FEED_SIZE": 50,
+    "EXPORT_LIMIT": 50_000,
+    "JSON_AS_ASCII": False,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Defaults, then ``MUNNAV_*`` environment variables, then ``config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(PACKAGE_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+        static_url_path="/static",
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("MUNNAV")
+    if config:
+        app.config.from_mapping(config)
+    if not app.config["DATA_DIR"]:
+        app.config["DATA_DIR"] = str(data_dir())
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from search_app.web import api, engine_ext, errors, pages, security, templating
+
+    engine_ext.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    return app

@@ -1,0 +1,75 @@
+"""Which legal acts are in the base, by number: the resolver behind act links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from ingest.store import Store
+from search_app.web.acts import ActLink, ActRef, normalize_number, type_matches
+
+REFRESH_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class ActEntry:
+    id: str
+    title: str
+    doc_type: str
+    published: dt.date | None
+
+
+def choose(ref: ActRef, candidates: list[ActEntry]) -> list[ActEntry]:
+    """Narrow candidates by the date and the act type the text gives (pure)."""
+    if ref.date is not None:
+        candidates = [c for c in candidates if c.published == ref.date]
+    return [c for c in candidates if type_matches(ref.type_hint, c.doc_type)]
+
+
+class ActIndex:
+    """Acts by normalised number, re-read from the store at most once a minute."""
+
+    def __init__(self, store: Store, doc_url: str, search_url: str) -> None:
+        self.store = store
+        self.doc_url = doc_url  # with a «{id}» placeholder
+        self.search_url = search_url
+        self._by_number: dict[str, list[ActEntry]] = {}
+        self._loaded_at = -REFRESH_SECONDS
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, list[ActEntry]]:
+        with self._lock:
+            if time.monotonic() - self._loaded_at < REFRESH_SECONDS:
+                return self._by_number
+            rows = self.store.connection.execute(
+                "SELECT id, data FROM documents WHERE kind = 'legal_act' AND withdrawn_at IS NULL"
+            ).fetchall()
+            by_number: dict[str, list[ActEntry]] = {}
+            for row in rows:
+                data = json.loads(row["data"])
+                number = data.get("doc_number")
+                if not number:
+                    continue
+                published = data.get("published")
+                entry = ActEntry(
+                    row["id"], data.get("title", ""), data.get("doc_type", ""),
+                    dt.date.fromisoformat(published[:10]) if published else None,
+                )
+                by_number.setdefault(normalize_number(number), []).append(entry)
+            self._by_number = by_number
+            self._loaded_at = time.monotonic()
+            return by_number
+
+    def resolve(self, ref: ActRef) -> ActLink | None:
+        """One match → the act's page; several → a search for that number among acts."""
+        candidates = choose(ref, self._load().get(normalize_number(ref.number), []))
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return ActLink(self.doc_url.replace("{id}", candidates[0].id), candidates[0].title)
+        query = urlencode([("q", f"№ {ref.number}"), ("kind", "legal_act")])
+        return ActLink(f"{self.search_url}?{query}", f"Акты № {ref.number}: {len(candidates)}")

@@ -1,0 +1,59 @@
+"""JSON API ``/api/v1``: the same models the pages render; errors as ``{"error": "…"}``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from ingest.clock import today
+from search_app.query import QueryError
+from search_app.web.document_page import document_json
+from search_app.web.engine_ext import get_engine
+from search_app.web.openapi import openapi_document
+from search_app.web.params import parse_search
+from search_app.web.refs import step_refs
+from search_app.web.urlstate import UrlState
+
+bp = Blueprint("api", __name__)
+
+SUGGEST_DEFAULT = 8
+SUGGEST_MAX = 20
+
+
+@bp.get("/search")
+def search() -> Response:
+    state = UrlState.from_pairs(request.args.items(multi=True))
+    query = parse_search(state, current_app.config["PER_PAGE"])
+    return jsonify(get_engine().search(query).to_dict())
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> Response:
+    engine = get_engine()
+    doc = engine.get(doc_id)
+    if doc is None:
+        abort(404, description=f"Документ {doc_id[:200]!r} не найден.")
+    day = today()
+    refs = engine.store.get_many(doc.refs) if doc.steps else {}
+    steps = [step_refs(step.refs, refs, day) for step in doc.steps]
+    return jsonify(document_json(doc, day, engine.related(doc.id, limit=6), steps))
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    text = request.args.get("q", "")
+    raw_limit = request.args.get("limit", "")
+    try:
+        limit = int(raw_limit) if raw_limit else SUGGEST_DEFAULT
+    except ValueError:
+        raise QueryError(f"limit: ожидается целое число от 1 до {SUGGEST_MAX}.") from None
+    if not 1 <= limit <= SUGGEST_MAX:
+        raise QueryError(f"limit: ожидается целое число от 1 до {SUGGEST_MAX}.")
+    items = get_engine().suggest(text, limit) if text.strip() else []
+    if request.args.get("format") == "opensearch":
+        return jsonify([text, [i["text"] for i in items]])
+    return jsonify({"query": text, "suggestions": items})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))

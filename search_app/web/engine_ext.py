@@ -1,0 +1,62 @@
+"""One engine per app, opened on first use and kept in ``app.extensions``."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from search_app.engine import SearchEngine
+from search_app.web.act_index import ActIndex
+
+EXTENSION = "munnav"
+
+
+class EngineHolder:
+    """Opens the engine lazily (never at import time) and closes it once."""
+
+    def __init__(self, data_dir: Path, elasticsearch_url: str | None) -> None:
+        self.data_dir = data_dir
+        self.elasticsearch_url = elasticsearch_url
+        self._engine: SearchEngine | None = None
+        self._acts: ActIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> SearchEngine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = SearchEngine.open(self.data_dir, self.elasticsearch_url)
+            return self._engine
+
+    def acts(self) -> ActIndex:
+        engine = self.engine
+        with self._lock:
+            if self._acts is None:
+                doc_url = url_for("pages.document", doc_id="{id}").replace("%7Bid%7D", "{id}")
+                self._acts = ActIndex(engine.store, doc_url, url_for("pages.search"))
+            return self._acts
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+                self._acts = None
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = EngineHolder(Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"])
+
+
+def holder() -> EngineHolder:
+    return current_app.extensions[EXTENSION]
+
+
+def get_engine() -> SearchEngine:
+    return holder().engine
+
+
+def act_index() -> ActIndex:
+    return holder().acts()

@@ -1,0 +1,71 @@
+"""CSV export of a whole result set, page by page, streamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from ingest.document import KIND_LABELS, STATUS_LABELS, Document
+from search_app.query import SearchQuery, SearchResult
+
+EXPORT_PAGE = 100
+COLUMNS: tuple[str, ...] = (
+    "id", "Вид", "Название", "Номер", "Тип акта", "Статус", "Кто выпустил", "Регионы", "Темы",
+    "Для кого", "Дата", "Срок подачи", "Сумма от", "Сумма до", "Источник", "Страница",
+)
+# Cells starting with these would be run as formulas by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if text.startswith(FORMULA_START) and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
+def row(doc: Document, page_url: str) -> list[str]:
+    return [safe_cell(v) for v in (
+        doc.id, KIND_LABELS.get(doc.kind, doc.kind), doc.title, doc.doc_number, doc.doc_type,
+        STATUS_LABELS.get(doc.status, doc.status), doc.issuer, "; ".join(doc.regions),
+        "; ".join(doc.topics), "; ".join(doc.audience),
+        doc.published.isoformat() if doc.published else "",
+        doc.deadline.isoformat() if doc.deadline else "",
+        doc.amount_min, doc.amount_max, doc.url, page_url,
+    )]
+
+
+def csv_rows(
+    query: SearchQuery, search: Callable[[SearchQuery], SearchResult], doc_url: Callable[[str], str],
+    limit: int,
+) -> Iterator[str]:
+    """Header, then every hit of every page (each document once), as CSV text chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(COLUMNS)
+    yield "\ufeff" + flush()  # BOM: spreadsheet programs then read UTF-8 correctly
+    seen: set[str] = set()
+    page = 1
+    base = replace(query, with_facets=False, per_page=EXPORT_PAGE)
+    while len(seen) < limit:
+        result = search(replace(base, page=page))
+        for hit in result.hits:
+            if hit.id in seen or len(seen) >= limit:
+                continue
+            seen.add(hit.id)
+            writer.writerow(row(hit.document, doc_url(hit.id)))
+        yield flush()
+        if page >= result.pages or not result.hits:
+            return
+        page += 1

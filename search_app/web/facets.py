@@ -1,0 +1,114 @@
+"""Facet and filter-chip view models: value / label / count / selected / toggle_url (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.document import KIND_LABELS, STATUS_LABELS
+from search_app.query import FACET_FIELDS, FacetValue, SearchQuery
+from search_app.web.formatting import money
+from search_app.web.urlstate import FILTER_PARAMS, PARAM_FOR_FIELD, UrlState
+
+FACET_TITLES: dict[str, str] = {
+    "kind": "Вид документа",
+    "regions": "Регион",
+    "topics": "Тема",
+    "audience": "Для кого",
+    "status": "Статус",
+    "issuer": "Кто выпустил",
+    "year": "Год",
+}
+# Values shown before the rest fold under «Показать все».
+VISIBLE_VALUES = 6
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    field: str
+    param: str
+    title: str
+    items: tuple[FacetItem, ...]
+    visible: int
+
+    @property
+    def shown(self) -> tuple[FacetItem, ...]:
+        """The first values plus every selected one (never hide a ticked box)."""
+        head = self.items[: self.visible]
+        return head + tuple(i for i in self.items[self.visible:] if i.selected)
+
+    @property
+    def folded(self) -> tuple[FacetItem, ...]:
+        return tuple(i for i in self.items[self.visible:] if not i.selected)
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for i in self.items if i.selected)
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+def value_label(field: str, value: str) -> str:
+    if field == "kind":
+        return KIND_LABELS.get(value, value)
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    return value
+
+
+def build_facets(
+    facets: dict[str, list[FacetValue]], state: UrlState, path: str, visible: int = VISIBLE_VALUES
+) -> list[Facet]:
+    """Facets in a fixed order; a facet with nothing to choose from is left out."""
+    out: list[Facet] = []
+    for field in FACET_FIELDS:
+        values = facets.get(field) or []
+        if not values:
+            continue
+        param = PARAM_FOR_FIELD[field]
+        items = tuple(
+            FacetItem(
+                value=v.value,
+                label=value_label(field, v.value),
+                count=v.count,
+                selected=v.selected,
+                toggle_url=state.toggle(param, v.value).url(path),
+            )
+            for v in values
+        )
+        out.append(Facet(field, param, FACET_TITLES[field], items, visible))
+    return out
+
+
+def build_chips(query: SearchQuery, state: UrlState, path: str) -> list[Chip]:
+    """One removable chip per active filter value and range, in URL order."""
+    chips: list[Chip] = []
+    for param, field in FILTER_PARAMS.items():
+        for value in query.selected(field):
+            label = f"{FACET_TITLES[field]}: {value_label(field, value)}"
+            chips.append(Chip(label, state.without(param, value).url(path)))
+    if query.year_from or query.year_to:
+        label = "Годы: " + " – ".join(str(y) if y else "…" for y in (query.year_from, query.year_to))
+        chips.append(Chip(label, state.without_all(("year_from", "year_to")).url(path)))
+    if query.amount_from is not None:
+        chips.append(Chip(f"Сумма от {money(query.amount_from)}", state.without("amount_from").url(path)))
+    if query.amount_to is not None:
+        chips.append(Chip(f"Сумма до {money(query.amount_to)}", state.without("amount_to").url(path)))
+    return chips
+
+
+def clear_all_url(state: UrlState, path: str) -> str:
+    """Keep only the text (and sort): every filter and range removed."""
+    return UrlState.from_pairs((k, v) for k, v in state.pairs if k in ("q", "sort")).url(path)

@@ -1,0 +1,227 @@
+"""HTML pages: each view validates input, builds one context, renders it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+
+from ingest.clock import today
+from ingest.document import KIND_LABELS
+from search_app.query import FacetValue, QueryError, SearchQuery, SearchResult
+from search_app.web.document_page import breadcrumbs, deadline_line, document_json, facts
+from search_app.web.engine_ext import get_engine
+from search_app.web.export import csv_rows
+from search_app.web.facets import value_label
+from search_app.web.feeds import atom_feed, opensearch_description
+from search_app.web.pagination import paginate
+from search_app.web.params import parse_search
+from search_app.web.refs import step_refs
+from search_app.web.search_page import search_context
+from search_app.web.urlstate import UrlState
+
+bp = Blueprint("pages", __name__)
+
+FEDERAL = "Российская Федерация"
+HOME_LIST_SIZE = 5
+NOW_PER_PAGE = 20
+SOLUTIONS_LIMIT = 1000
+
+
+def request_state() -> UrlState:
+    return UrlState.from_pairs(request.args.items(multi=True))
+
+
+def doc_url(doc_id: str, external: bool = False) -> str:
+    return url_for("pages.document", doc_id=doc_id, _external=external)
+
+
+@bp.get("/")
+def home() -> str:
+    engine = get_engine()
+    overview = engine.search(SearchQuery(per_page=1, facet_size=200))
+    closing = engine.search(SearchQuery(
+        filters={"kind": ("competition",)}, open_now=True, sort="deadline", per_page=HOME_LIST_SIZE, with_facets=False,
+    ))
+    newest = engine.search(SearchQuery(
+        filters={"kind": ("measure",)}, open_now=True, sort="newest", per_page=HOME_LIST_SIZE, with_facets=False,
+    ))
+    counts = {v.value: v.count for v in overview.facets.get("kind", [])}
+    return render_template(
+        "home.html",
+        total=overview.total,
+        kind_counts=[(kind, counts.get(kind, 0)) for kind in KIND_LABELS],
+        topics=overview.facets.get("topics", [])[:18],
+        closing=closing.hits,
+        newest=newest.hits,
+    )
+
+
+def _run_search(state: UrlState) -> tuple[SearchQuery | None, SearchResult | None, str | None]:
+    try:
+        query = parse_search(state, current_app.config["PER_PAGE"])
+        return query, get_engine().search(query), None
+    except QueryError as exc:
+        return None, None, str(exc)
+
+
+@bp.get("/search")
+def search() -> tuple[str, int]:
+    state = request_state()
+    query, result, error = _run_search(state)
+    ctx = search_context(state, url_for("pages.search"), query, result, error)
+    return render_template("search.html", **ctx), 400 if error else 200
+
+
+def feed_title(query: SearchQuery) -> str:
+    parts = [f"«{query.text}»"] if query.text else []
+    for field, values in query.filters.items():
+        parts.append(", ".join(value_label(field, v) for v in values))
+    return "Муниципальный навигатор: " + ("; ".join(parts) if parts else "новые документы")
+
+
+@bp.get("/search.atom")
+def search_atom() -> Response:
+    state = request_state()
+    query = parse_search(state, current_app.config["PER_PAGE"])
+    query = replace(query, sort="newest", page=1, per_page=current_app.config["FEED_SIZE"], with_facets=False)
+    result = get_engine().search(query)
+    body = atom_feed(
+        result,
+        feed_title(query),
+        self_url=request.url,
+        html_url=state.without("page").url(url_for("pages.search", _external=True)),
+        doc_url=lambda doc_id: doc_url(doc_id, external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response:
+    query = parse_search(request_state(), current_app.config["PER_PAGE"])
+    engine = get_engine()
+    rows = csv_rows(
+        query, engine.search, lambda doc_id: doc_url(doc_id, external=True), current_app.config["EXPORT_LIMIT"]
+    )
+    filename = f"munnav-{today().isoformat()}.csv"
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> str:
+    engine = get_engine()
+    doc = engine.get(doc_id)
+    if doc is None:
+        abort(404, description="Документ не найден: возможно, он удалён или ссылка неверна.")
+    day = today()
+    refs = engine.store.get_many(doc.refs) if doc.steps else {}
+    steps = [step_refs(step.refs, refs, day) for step in doc.steps]
+    related = engine.related(doc.id, limit=6)
+    context = document_json(doc, day, related, steps)
+    return render_template(
+        "solution.html" if doc.kind == "solution" else "document.html",
+        doc=doc,
+        data=context,
+        facts=facts(doc, day),
+        deadline=deadline_line(doc, day),
+        finished=context["finished"],
+        steps=list(zip(doc.steps, steps, strict=True)),
+        related=related,
+        breadcrumbs=breadcrumbs(doc, url_for("pages.search"), url_for("pages.solutions")),
+    )
+
+
+@bp.get("/solutions")
+def solutions() -> str:
+    engine = get_engine()
+    docs = []
+    page = 1
+    while len(docs) < SOLUTIONS_LIMIT:
+        result = engine.search(SearchQuery(filters={"kind": ("solution",)}, sort="newest", page=page, per_page=100,
+                                           with_facets=False))
+        docs += [h.document for h in result.hits]
+        if page >= result.pages:
+            break
+        page += 1
+    by_topic: dict[str, list] = {}
+    for doc in docs:
+        for topic in doc.topics or ("Другое",):
+            by_topic.setdefault(topic, []).append(doc)
+    groups = sorted(by_topic.items(), key=lambda item: (-len(item[1]), item[0]))
+    return render_template("solutions.html", groups=groups, total=len(docs))
+
+
+def _choices(values: list[FacetValue], selected: str) -> list[tuple[str, int, bool]]:
+    return [(v.value, v.count, v.value == selected) for v in sorted(values, key=lambda v: v.value)]
+
+
+@bp.get("/now")
+def now() -> tuple[str, int]:
+    """«Что можно получить сейчас»: open measures and competitions for a region and audience."""
+    state = UrlState.from_pairs(request.args.items(multi=True))
+    region, audience = state.get("region"), state.get("audience")
+    page_raw = state.get("page") or "1"
+    engine = get_engine()
+    base = SearchQuery(filters={"kind": ("measure", "competition")}, open_now=True, sort="deadline", facet_size=300)
+    options = engine.search(replace(base, per_page=1))
+    filters: dict[str, tuple[str, ...]] = {"kind": ("measure", "competition")}
+    if region:
+        filters["regions"] = (region,) if region == FEDERAL else (region, FEDERAL)
+    if audience:
+        filters["audience"] = (audience,)
+    error = None
+    result = None
+    try:
+        page = int(page_raw)
+        query = replace(base, filters=filters, page=page, per_page=NOW_PER_PAGE, with_facets=False).validated()
+        result = engine.search(query)
+    except (ValueError, QueryError) as exc:
+        error = str(exc) if isinstance(exc, QueryError) else "Номер страницы должен быть целым числом."
+    search_pairs = [("kind", "measure"), ("kind", "competition"), ("sort", "deadline")]
+    search_pairs += [("region", r) for r in filters.get("regions", ())]
+    search_pairs += [("audience", a) for a in filters.get("audience", ())]
+    pagination = None
+    if result is not None:
+        pagination = paginate(
+            result.query.page, result.pages,
+            lambda n: state.replace("page", str(n) if n > 1 else None).url(url_for("pages.now")),
+        )
+    return render_template(
+        "now.html",
+        regions=_choices(options.facets.get("regions", []), region),
+        audiences=_choices(options.facets.get("audience", []), audience),
+        region=region,
+        audience=audience,
+        result=result,
+        error=error,
+        pagination=pagination,
+        search_url=UrlState.from_pairs(search_pairs).url(url_for("pages.search")),
+    ), 400 if error else 200
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    search_url = url_for("pages.search", _external=True) + "?q={searchTerms}"
+    suggest_url = url_for("api.suggest", _external=True) + "?format=opensearch&q={searchTerms}"
+    icon = url_for("static", filename="img/favicon.svg", _external=True)
+    return Response(opensearch_description(search_url, suggest_url, icon),
+                    mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/healthz")
+def healthz() -> dict[str, object]:
+    engine = get_engine()
+    return {"status": "ok", "documents": engine.store.count(), "today": today().isoformat()}

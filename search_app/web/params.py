@@ -1,0 +1,78 @@
+"""Request arguments → a validated ``SearchQuery`` (pure; raises ``QueryError``)."""
+
+from __future__ import annotations
+
+import math
+
+from search_app.query import MAX_PAGE, MAX_PER_PAGE, QueryError, SearchQuery
+from search_app.web.urlstate import FILTER_PARAMS, UrlState
+
+# Kinds for which "open now" is on unless the user asks to see finished ones.
+DEADLINE_KINDS: frozenset[str] = frozenset({"measure", "competition"})
+DEFAULT_PER_PAGE = 10
+TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
+FALSE_VALUES = frozenset({"0", "false", "off", "no"})
+
+
+def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQuery:
+    """Build the query the URL describes; raise ``QueryError`` (Russian) for bad values."""
+    filters = {field: tuple(state.getlist(param)) for param, field in FILTER_PARAMS.items() if state.has(param)}
+    query = SearchQuery(
+        text=state.get("q"),
+        filters=filters,
+        year_from=_int(state, "year_from", "Год «с»", 1, 9999),
+        year_to=_int(state, "year_to", "Год «по»", 1, 9999),
+        amount_from=_amount(state, "amount_from", "Сумма «от»"),
+        amount_to=_amount(state, "amount_to", "Сумма «до»"),
+        open_now=open_now(state),
+        sort=state.get("sort") or "relevance",
+        page=_int(state, "page", "Номер страницы", 1, MAX_PAGE) or 1,
+        per_page=_int(state, "per_page", "Размер страницы", 1, MAX_PER_PAGE) or per_page,
+    )
+    return query.validated()
+
+
+def open_default(state: UrlState) -> bool:
+    """On when the kind filter selects only measures and/or competitions."""
+    kinds = set(state.getlist("kind"))
+    return bool(kinds) and kinds <= DEADLINE_KINDS
+
+
+def open_now(state: UrlState) -> bool:
+    raw = state.get("open").lower()
+    if not raw:
+        return open_default(state)
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    raise QueryError(f"Параметр open принимает 1 или 0, получено {raw[:20]!r}.")
+
+
+def _int(state: UrlState, name: str, label: str, low: int, high: int) -> int | None:
+    raw = state.get(name)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"{label}: ожидается целое число от {low} до {high}, получено {raw[:20]!r}.") from None
+    if not low <= value <= high:
+        raise QueryError(f"{label}: ожидается целое число от {low} до {high}, получено {value}.")
+    return value
+
+
+def _amount(state: UrlState, name: str, label: str) -> float | None:
+    raw = state.get(name)
+    if not raw:
+        return None
+    cleaned = "".join(raw.split()).replace("\u202f", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise QueryError(f"{label}: ожидается сумма в рублях, получено {raw[:20]!r}.") from None
+    if not math.isfinite(value):
+        raise QueryError(f"{label}: ожидается сумма в рублях, получено {raw[:20]!r}.")
+    if value < 0:
+        raise QueryError(f"{label}: сумма не может быть отрицательной.")
+    return value

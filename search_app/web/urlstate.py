@@ -1,0 +1,98 @@
+"""The search state as URL arguments, and the links that change it (pure).
+
+Only known parameters survive, in a stable order, so every link is canonical
+and unknown parameters are dropped. Any change other than the page number
+resets the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+# URL parameter ↔ SearchQuery filter field.
+FILTER_PARAMS: dict[str, str] = {
+    "kind": "kind",
+    "region": "regions",
+    "topic": "topics",
+    "audience": "audience",
+    "status": "status",
+    "issuer": "issuer",
+    "year": "year",
+}
+PARAM_FOR_FIELD: dict[str, str] = {field: param for param, field in FILTER_PARAMS.items()}
+SCALAR_PARAMS: tuple[str, ...] = (
+    "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page",
+)
+KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:])
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """Ordered ``(name, value)`` pairs of the known search parameters."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> UrlState:
+        """Keep known, non-empty parameters; scalars keep their first value."""
+        seen_scalars: set[str] = set()
+        kept: list[tuple[str, str]] = []
+        for name, value in pairs:
+            if name not in KNOWN_PARAMS or value is None:
+                continue
+            value = value.strip() if name != "q" else value
+            if not value.strip():
+                continue
+            if name in SCALAR_PARAMS:
+                if name in seen_scalars:
+                    continue
+                seen_scalars.add(name)
+            elif (name, value) in kept:
+                continue
+            kept.append((name, value))
+        order = {name: i for i, name in enumerate(KNOWN_PARAMS)}
+        return cls(tuple(sorted(kept, key=lambda p: order[p[0]])))
+
+    def get(self, name: str, default: str = "") -> str:
+        for key, value in self.pairs:
+            if key == name:
+                return value
+        return default
+
+    def getlist(self, name: str) -> list[str]:
+        return [value for key, value in self.pairs if key == name]
+
+    def has(self, name: str, value: str | None = None) -> bool:
+        return any(key == name and (value is None or v == value) for key, v in self.pairs)
+
+    def _changed(self, pairs: Iterable[tuple[str, str]], keep_page: bool = False) -> UrlState:
+        return UrlState.from_pairs(p for p in pairs if keep_page or p[0] != "page")
+
+    def toggle(self, name: str, value: str) -> UrlState:
+        """Add the value, or remove it when present (facet checkboxes)."""
+        if self.has(name, value):
+            return self.without(name, value)
+        return self._changed((*self.pairs, (name, value)))
+
+    def without(self, name: str, value: str | None = None) -> UrlState:
+        return self._changed(p for p in self.pairs if not (p[0] == name and (value is None or p[1] == value)))
+
+    def without_all(self, names: Iterable[str]) -> UrlState:
+        drop = set(names)
+        return self._changed(p for p in self.pairs if p[0] not in drop)
+
+    def replace(self, name: str, value: str | None) -> UrlState:
+        """Set a scalar (``None`` removes it); only ``page`` keeps the page number."""
+        rest = [p for p in self.pairs if p[0] != name]
+        if value is not None:
+            rest.append((name, value))
+        return self._changed(rest, keep_page=name == "page")
+
+    def query_string(self) -> str:
+        return urlencode(self.pairs)
+
+    def url(self, path: str) -> str:
+        qs = self.query_string()
+        return f"{path}?{qs}" if qs else path
