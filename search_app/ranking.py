@@ -18,3 +18,9 @@ TITLE_PHRASE_BOOST = 6.0
 FINISHED_FACTOR = 0.8
 # Documents of the kind the wording asks for («как …» → solution, «закон …» → act).
 KIND_INTENT_BOOST = 1.5
+
+
+def synonym_weight(own: tuple[str, ...], alternative: tuple[str, ...]) -> float:
+    """A synonym weighs less than the user's word; a phrase sums its words' scores,
+    so a longer alternative is scaled towards the length of what the user typed."""
+    return SYNONYM_WEIGHT * min(1.0, (len(own) / len(alternative)) ** SYNONYM_LENGTH_POWER)

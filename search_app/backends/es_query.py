@@ -27,10 +27,10 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
-    SYNONYM_WEIGHT,
     TEXT_FIELDS,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
+    synonym_weight,
 )
 
 Dsl = dict[str, Any]
@@ -65,7 +65,7 @@ def clause_query(clause: Clause) -> Dsl:
     own = across_fields(clause.lemmas)
     if not clause.alternatives:
         return own
-    alts = [across_fields(a, SYNONYM_WEIGHT) for a in clause.alternatives]
+    alts = [across_fields(a, synonym_weight(clause.lemmas, a)) for a in clause.alternatives]
     return {"dis_max": {"queries": [own, *alts], "tie_breaker": 0.0}}
 
 

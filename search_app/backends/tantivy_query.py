@@ -16,11 +16,10 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
-    SYNONYM_LENGTH_POWER,
-    SYNONYM_WEIGHT,
     TEXT_FIELDS,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
+    synonym_weight,
 )
 
 KEYWORD_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "status", "issuer")
@@ -38,12 +37,6 @@ def _across_fields(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
         Query.boost_query(_seq_query(schema, f, seq), FIELD_BOOSTS[f]) for f in TEXT_FIELDS
     ]
     return Query.disjunction_max_query(per_field, TIE_BREAKER)
-
-
-def synonym_weight(own: tuple[str, ...], alternative: tuple[str, ...]) -> float:
-    """A synonym weighs less than the user's word; a phrase sums its words' scores,
-    so a longer alternative is scaled down to the length of what the user typed."""
-    return SYNONYM_WEIGHT * min(1.0, (len(own) / len(alternative)) ** SYNONYM_LENGTH_POWER)
 
 
 def clause_query(schema: tantivy.Schema, clause: Clause) -> Query:

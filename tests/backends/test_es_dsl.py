@@ -33,9 +33,9 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
-    SYNONYM_WEIGHT,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
+    synonym_weight,
 )
 
 TODAY = dt.date(2026, 11, 27)
@@ -146,7 +146,7 @@ def test_single_word_is_a_dis_max_over_fields() -> None:
 def test_synonym_alternatives_are_weighted_and_never_re_expanded() -> None:
     clause = Clause(("мсу",), (("местный", "самоуправление"),))
     assert dsl.clause_query(clause) == {
-        "dis_max": {"queries": [across(("мсу",)), across(("местный", "самоуправление"), SYNONYM_WEIGHT)], "tie_breaker": 0.0}
+        "dis_max": {"queries": [across(("мсу",)), across(("местный", "самоуправление"), synonym_weight(("мсу",), ("местный", "самоуправление")))], "tie_breaker": 0.0}
     }
     # Sequences use the plain lemma analyzer, so the index's synonym_graph does not expand them again.
     assert across(("местный", "самоуправление"))["dis_max"]["queries"][0]["match_phrase"]["title"]["analyzer"] == "munnav_lemma"
