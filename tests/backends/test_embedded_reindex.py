@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,10 +11,12 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 
+from search_app.backends import index_dirs
 from search_app.backends.index_dirs import IndexDirs
 from search_app.cli import main
 from search_app.engine import SearchEngine
@@ -21,6 +24,24 @@ from search_app.index_document import build_index_document
 from search_app.query import SearchQuery
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def distinct_generation_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generation names have one-second resolution; tests build several per second."""
+    real = dt.datetime
+    last: list[dt.datetime] = []
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            moment = real.now(tz)
+            if last and moment <= last[-1] + dt.timedelta(seconds=1):
+                moment = last[-1] + dt.timedelta(seconds=1)
+            last.append(moment)
+            return moment
+
+    monkeypatch.setattr(index_dirs, "dt", SimpleNamespace(datetime=Clock, UTC=dt.UTC))
 
 
 def ids(engine: SearchEngine, text: str) -> list[str]:
