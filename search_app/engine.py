@@ -17,13 +17,16 @@ from ingest.outcome import Outcome
 from ingest.store import Store
 from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query
+from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
 from search_app.highlight import highlight_all, make_snippet
 from search_app.index_document import build_index_document
 from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
+from search_app.query_log import QueryLog
 from search_app.ranking import TEXT_FIELDS
 from search_app.settings import data_dir as default_data_dir
+from search_app.spelling.layout import switch_layout
 from search_app.spelling.speller import Speller
 from search_app.spelling.vocabulary import Vocabulary
 
@@ -47,6 +50,7 @@ class SearchEngine:
         self.analyzer = analyzer or get_analyzer()
         self._speller: Speller | None = None
         self._vocabulary: tuple[object, Vocabulary] | None = None
+        self._query_log: QueryLog | None = None
 
     @classmethod
     def open(cls, data_dir: Path | None = None, elasticsearch_url: str | None = None) -> SearchEngine:
@@ -138,18 +142,44 @@ class SearchEngine:
             return sorted(values, key=lambda v: v.value, reverse=True)
         return sorted(values, key=lambda v: (-v.count, v.value))
 
+    @property
+    def query_log(self) -> QueryLog:
+        if self._query_log is None:
+            self._query_log = QueryLog(self.store.connection)
+        return self._query_log
+
+    def record_query(self, text: str, total: int) -> None:
+        """Remember a query a person ran (feeds «popular queries» in autocomplete)."""
+        self.query_log.record(text, total)
+
     def suggest(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
-        """Completions for a typed prefix: matching titles (kind and id included)."""
-        text = prefix.strip()
+        """Completions for what is being typed: popular queries, then matching titles.
+
+        The last, unfinished word is completed from the index's word forms; a
+        prefix typed on the wrong keyboard layout is completed as retyped.
+        """
+        text = normalize(" ".join(prefix.split()))
         if not text or len(text) > 100:
             return []
+        items = self._suggest(text, limit)
+        switched = switch_layout(text) if not items else None
+        return self._suggest(switched, limit) if switched else items
+
+    def _suggest(self, text: str, limit: int) -> list[dict[str, str]]:
+        items: list[dict[str, str]] = [
+            {"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))
+        ]
+        words = text.split()
+        completions = self.vocabulary().complete(words[-1], 1) if text[-1:].isalpha() else []
+        completed = " ".join([*words[:-1], completions[0]]) if completions else text
         try:
-            plan = self.plan(SearchQuery(text=text, per_page=limit, with_facets=False))
+            plan = self.plan(SearchQuery(text=completed, per_page=limit, with_facets=False))
         except QueryError:
-            return []
+            return items[:limit]
         ids = [i for i, _ in self.backend.search(plan).hits]
         docs = self.store.get_many(ids)
-        return [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs][:limit]
+        items += [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs]
+        return items[:limit]
 
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

@@ -47,3 +47,19 @@ def test_known_words_are_never_rewritten(engine):
 def test_odd_input_gives_an_answer_not_an_exception(engine, text):
     result = engine.search(SearchQuery(text=text[:500]))
     assert result.total >= 0
+
+
+def test_suggest_completes_last_word_and_offers_popular_queries(engine):
+    engine.record_query("Конкурс проектов ТОС", 3)
+    engine.record_query("конкурс  проектов тос", 3)
+    engine.record_query("конкурс без результатов", 0)
+    items = engine.suggest("конкурс про")
+    assert items[0] == {"text": "конкурс проектов тос", "kind": "query", "id": ""}
+    assert "конкурс без результатов" not in [i["text"] for i in items]
+    assert {"c-tos-open", "c-tos-closed"} <= {i["id"] for i in items}
+
+
+def test_suggest_on_wrong_layout_and_junk(engine):
+    assert engine.suggest("rjyrehc")[0]["kind"] == "competition"  # «конкурс»
+    assert engine.suggest("") == []
+    assert engine.suggest("x" * 500) == []

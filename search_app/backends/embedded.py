@@ -8,7 +8,7 @@ from pathlib import Path
 
 import tantivy
 
-from search_app.backends.base import BackendHits, IndexDoc, Progress, SearchPlan
+from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
 from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_query import KEYWORD_FIELDS, match_query, scored_query
 from search_app.ranking import TEXT_FIELDS
@@ -68,7 +68,7 @@ class EmbeddedBackend:
                 if path is None:
                     path = self._create_empty()
                     stamp = self.dirs.pointer_stamp()
-                self._index = tantivy.Index(SCHEMA, str(path), reuse=True)
+                self._index = _open_index(path)
                 self._opened = (stamp, path)
                 self._meta_stamp = _meta_stamp(path)
             else:
@@ -154,8 +154,7 @@ class EmbeddedBackend:
         """Upsert documents into the current generation; searchable on return."""
         with self.dirs.write_lock():
             path = self._current_or_empty()
-            index = tantivy.Index(SCHEMA, str(path), reuse=True)
-            writer = index.writer(WRITER_HEAP, 1)
+            writer = _open_index(path).writer(WRITER_HEAP, 1)
             n = 0
             for doc in docs:
                 writer.delete_documents_by_term("id", doc["id"])
@@ -170,7 +169,7 @@ class EmbeddedBackend:
             path = self.dirs.current()
             if path is None:
                 return
-            writer = tantivy.Index(SCHEMA, str(path), reuse=True).writer(WRITER_HEAP, 1)
+            writer = _open_index(path).writer(WRITER_HEAP, 1)
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
             writer.commit()
@@ -215,6 +214,17 @@ class EmbeddedBackend:
 
     def close(self) -> None:
         self._index = None
+
+
+def _open_index(path: Path) -> tantivy.Index:
+    try:
+        return tantivy.Index(SCHEMA, str(path), reuse=True)
+    except ValueError as exc:
+        if "schema does not match" in str(exc):
+            raise BackendError(
+                "индекс создан другой версией программы; пересоберите его: munnav reindex"
+            ) from exc
+        raise BackendError(f"не удаётся открыть индекс {path}: {exc}") from exc
 
 
 def _meta_stamp(path: Path | None) -> int:

@@ -54,23 +54,28 @@ class IndexDirs:
         tmp.write_text(path.name + "\n", encoding="utf-8")
         os.replace(tmp, self.pointer)
 
+    def complete_generations(self) -> list[Path]:
+        """Generations whose build finished (a killed build leaves `.building` behind)."""
+        return [g for g in self.generations() if not (g / ".building").exists()]
+
     def previous(self) -> Path | None:
-        """The newest generation older than the current one (for rollback)."""
+        """The newest finished generation older than the current one (for rollback)."""
         current = self.current()
-        older = [g for g in self.generations() if current is None or g.name < current.name]
+        older = [g for g in self.complete_generations() if current is None or g.name < current.name]
         return older[-1] if older else None
 
     def prune(self) -> None:
         """Keep the current generation and the previous KEEP_PREVIOUS ones."""
         current = self.current()
-        gens = self.generations()
         if current is None:
             return
-        older = [g for g in gens if g.name < current.name]
+        older = [g for g in self.complete_generations() if g.name < current.name]
         for stale in older[:-KEEP_PREVIOUS] if KEEP_PREVIOUS else older:
             shutil.rmtree(stale, ignore_errors=True)
-        for abandoned in (g for g in gens if g.name > current.name):
-            if not (abandoned / ".building").exists() or _lock_is_free(self.root):
+        # Half-built generations of killed rebuilds (the caller holds the write lock,
+        # so no build is running now).
+        for abandoned in self.generations():
+            if abandoned != current and (abandoned / ".building").exists():
                 shutil.rmtree(abandoned, ignore_errors=True)
 
     @contextlib.contextmanager
@@ -84,12 +89,3 @@ class IndexDirs:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-
-def _lock_is_free(root: Path) -> bool:
-    with (root / "write.lock").open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return True

@@ -11,6 +11,7 @@ import click
 from ingest.document import KINDS, STATUSES, Document
 from ingest.jsonl import LineError, read_documents, write_documents
 from ingest.outcome import Outcome
+from search_app.backends.base import BackendError
 from search_app.cli.errors import EXIT_USAGE, user_errors
 from search_app.engine import SearchEngine
 from search_app.query import SORTS, SearchQuery
@@ -131,17 +132,27 @@ def evaluate_cmd(corpus: Path, queries: Path, as_json: bool) -> None:
 @click.command("init-sample")
 @click.option("--force", is_flag=True, help="Пересобрать, даже если данные уже есть.")
 def init_sample_cmd(force: bool) -> None:
-    """Загрузить образцовый корпус, если хранилище пусто."""
+    """Загрузить образцовый корпус, если хранилище пусто; пересобрать индекс, если его нет."""
     sample = Path(setting("sample_dir"))
     engine = SearchEngine.open()
     try:
-        if engine.store.count() and engine.backend.count() and not force:
-            click.echo(f"данные уже есть: {engine.store.count()} документов")
+        stored = engine.store.count()
+        if stored and not force and _index_is_usable(engine):
+            click.echo(f"данные уже есть: {stored} документов")
             return
-        errors: list[LineError] = []
-        docs = _read_all(tuple(sorted(sample.glob("*.jsonl"))), errors)
-        engine.import_documents(docs)
-        engine.reindex()
-        click.echo(f"образцовый корпус загружен: {engine.store.count()} документов")
+        if not stored or force:
+            errors: list[LineError] = []
+            for doc in _read_all(tuple(sorted(sample.glob("*.jsonl"))), errors):
+                engine.store.upsert(doc)
+        with user_errors():
+            engine.reindex()
+        click.echo(f"индекс построен: {engine.store.count()} документов")
     finally:
         engine.close()
+
+
+def _index_is_usable(engine: SearchEngine) -> bool:
+    try:
+        return engine.backend.count() > 0
+    except BackendError:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,8 +15,10 @@ class Vocabulary:
     forms: dict[str, int]
     lemmas: dict[str, int]
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _sorted: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        self._sorted = sorted(self.forms)
         buckets: dict[int, list[str]] = defaultdict(list)
         for form in self.forms:
             if form.isalpha():
@@ -27,6 +30,15 @@ class Vocabulary:
 
     def frequency(self, form: str) -> int:
         return self.forms.get(form, 0)
+
+    def complete(self, prefix: str, limit: int) -> list[str]:
+        """Known forms that start with ``prefix``, most frequent first."""
+        if not prefix:
+            return []
+        lo = bisect.bisect_left(self._sorted, prefix)
+        hi = bisect.bisect_left(self._sorted, prefix + "\uffff")
+        matches = self._sorted[lo:hi]
+        return sorted(matches, key=lambda f: (-self.forms[f], f))[:limit]
 
     def closest(self, token: str, max_distance: int) -> str | None:
         """The nearest known form (fewest edits, then most frequent), if any."""
