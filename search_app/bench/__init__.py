@@ -1,0 +1,1 @@
+"""``munnav bench``: synthetic corpus, ingest and query timings, raw-engine baseline, web load."""

@@ -1,0 +1,170 @@
+"""The benchmark report: percentiles per class, ratios, text and JSON renderings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from search_app.bench.queries import CLASS_LABELS, CLASSES
+from search_app.bench.runners import IngestResult, QueryTiming
+
+TARGETS: dict[str, float] = {
+    "index_docs_per_s": 3000.0,
+    "ratio": 2.0,
+    "p95_ms_100k": 10.0,
+    "p95_ms_1m": 30.0,
+    "web_rps": 300.0,
+    "web_p95_ms": 25.0,
+}
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Linear-interpolated percentile (``p`` in 0..100); 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * p / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass(frozen=True)
+class Latency:
+    count: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Latency:
+        return cls(
+            len(values), round(percentile(values, 50), 3), round(percentile(values, 95), 3),
+            round(percentile(values, 99), 3), round(max(values, default=0.0), 3),
+        )
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    name: str
+    label: str
+    product: Latency
+    raw: Latency
+    ratio_p95: float
+    mean_total: float  # average hit count: shows what the class really asks for
+    examples: list[str]
+
+
+@dataclass(frozen=True)
+class WebEndpoint:
+    path: str
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    latency: Latency
+    clients: int
+
+
+@dataclass
+class BenchReport:
+    docs: int
+    queries: int
+    ingest: IngestResult
+    classes: list[ClassReport]
+    load: dict[str, Any] = field(default_factory=dict)  # load average at start and end
+    web: list[WebEndpoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def p95_ms(self) -> float:
+        """The worst class's p95 (every class must meet the target)."""
+        return max((c.product.p95_ms for c in self.classes), default=0.0)
+
+    @property
+    def raw_p95_ms(self) -> float:
+        return max((c.raw.p95_ms for c in self.classes), default=0.0)
+
+    @property
+    def ratio(self) -> float:
+        """The worst class's product/raw p95 ratio."""
+        return max((c.ratio_p95 for c in self.classes), default=0.0)
+
+    @property
+    def web_rps(self) -> float | None:
+        return self.web[0].rps if self.web else None
+
+    def summary_line(self) -> str:
+        web = f"{self.web_rps:.0f}" if self.web_rps is not None else "-"
+        return (
+            f"docs={self.docs} index_docs_per_s={self.ingest.docs_per_s:.0f} p95_ms={self.p95_ms:.2f} "
+            f"raw_p95_ms={self.raw_p95_ms:.2f} ratio={self.ratio:.2f} web_rps={web}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        ingest = asdict(self.ingest)
+        ingest["docs_per_s"] = round(self.ingest.docs_per_s, 1)
+        return {
+            "docs": self.docs,
+            "queries": self.queries,
+            "ingest": ingest,
+            "classes": {c.name: asdict(c) for c in self.classes},
+            "web": {w.path: asdict(w) for w in self.web},
+            "load": self.load,
+            "targets": TARGETS,
+            "notes": self.notes,
+            "summary": {
+                "p95_ms": self.p95_ms, "raw_p95_ms": self.raw_p95_ms, "ratio": self.ratio,
+                "index_docs_per_s": round(self.ingest.docs_per_s, 1), "web_rps": self.web_rps,
+            },
+        }
+
+
+def class_reports(timings: Sequence[QueryTiming]) -> list[ClassReport]:
+    out: list[ClassReport] = []
+    for name in CLASSES:
+        mine = [t for t in timings if t.query.cls == name]
+        product = Latency.of([t.product_ms for t in mine])
+        raw = Latency.of([t.raw_ms for t in mine])
+        examples = list(dict.fromkeys(_describe(t) for t in mine))[:3]
+        out.append(ClassReport(
+            name=name, label=CLASS_LABELS[name], product=product, raw=raw,
+            ratio_p95=round(product.p95_ms / raw.p95_ms, 2) if raw.p95_ms else 0.0,
+            mean_total=round(sum(t.product_total for t in mine) / len(mine), 1) if mine else 0.0,
+            examples=examples,
+        ))
+    return out
+
+
+def _describe(t: QueryTiming) -> str:
+    filters = " ".join(f"{k}={'|'.join(v)}" for k, v in t.query.filters.items())
+    return f"{t.query.text} [{filters}]" if filters else t.query.text
+
+
+def render_text(report: BenchReport) -> str:
+    ing = report.ingest
+    lines = [
+        f"Документов: {report.docs}; запросов: {report.queries}; нагрузка (loadavg): {report.load}",
+        f"Загрузка (хранилище + анализ + индексация): {ing.docs_per_s:.0f} док/с "
+        f"({ing.seconds:.1f} с; генерация корпуса ещё {ing.generate_seconds:.1f} с, не учтена)",
+        f"Память: до загрузки {ing.rss_before_mb:.0f} МБ, пик процесса {ing.peak_rss_mb:.0f} МБ; "
+        f"индекс {ing.index_bytes / 2**20:.1f} МБ, хранилище {ing.store_bytes / 2**20:.1f} МБ",
+        "",
+        f"{'класс':<42} {'p50':>8} {'p95':>8} {'p99':>8} | {'raw p50':>8} {'raw p95':>8} {'raw p99':>8} | "
+        f"{'p95/raw':>7} {'найдено':>9}",
+    ]
+    for c in report.classes:
+        p, r = c.product, c.raw
+        lines.append(
+            f"{c.label:<42} {p.p50_ms:>8.2f} {p.p95_ms:>8.2f} {p.p99_ms:>8.2f} | {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
+            f"{r.p99_ms:>8.2f} | {c.ratio_p95:>7.2f} {c.mean_total:>9.0f}"
+        )
+    for w in report.web:
+        lines.append(
+            f"Веб {w.path}: {w.rps:.0f} запр/с, p50 {w.latency.p50_ms:.1f} мс, p95 {w.latency.p95_ms:.1f} мс "
+            f"({w.requests} запросов, {w.clients} клиентов, ошибок {w.errors})"
+        )
+    lines.extend(f"Примечание: {n}" for n in report.notes)
+    return "\n".join(lines)
