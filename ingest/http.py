@@ -334,9 +334,11 @@ class HttpClient:
         except requests.exceptions.RetryError as exc:
             raise FetchError(url, f"попытки исчерпаны: {_short(exc)}", "retry/max_reached") from None
         except requests.exceptions.Timeout:
+            self._remaining()  # a timeout cut short by the run deadline aborts the run
             raise FetchError(url, "превышено время ожидания ответа", "http/timeout") from None
         except requests.exceptions.ConnectionError as exc:
             if _is_timeout(exc):
+                self._remaining()
                 raise FetchError(url, "превышено время ожидания ответа", "http/timeout") from None
             raise FetchError(url, f"не удалось соединиться: {_short(exc)}", "http/connection") from None
         except requests.exceptions.RequestException as exc:
@@ -407,6 +409,7 @@ class HttpClient:
                 self._remaining()
         except requests.exceptions.RequestException as exc:
             if _is_timeout(exc):
+                self._remaining()
                 raise FetchError(url, "превышено время ожидания ответа", "http/timeout") from None
             raise FetchError(url, f"ответ оборван: {_short(exc)}", "http/truncated") from None
         finally:
@@ -439,19 +442,23 @@ class HttpClient:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    """True if a requests/urllib3 error chain bottoms out in a timeout."""
+    """True if a requests/urllib3 error chain bottoms out in a timeout (not a refused connection)."""
     seen: set[int] = set()
     stack: list[Any] = [exc]
+    chain: list[BaseException] = []
     while stack:
         item = stack.pop()
-        if item is None or id(item) in seen:
+        if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, TimeoutError | urllib3_exceptions.TimeoutError | requests.exceptions.Timeout):
-            return True
-        if isinstance(item, BaseException):
-            stack += [getattr(item, "reason", None), item.__cause__, item.__context__, *item.args]
-    return False
+        chain.append(item)
+        stack += [getattr(item, "reason", None), item.__cause__, item.__context__, *item.args]
+    # urllib3 2 makes NewConnectionError a ConnectTimeoutError subclass: refused is not a timeout.
+    if any(isinstance(e, urllib3_exceptions.NewConnectionError) for e in chain):
+        return False
+    return any(
+        isinstance(e, TimeoutError | urllib3_exceptions.TimeoutError | requests.exceptions.Timeout) for e in chain
+    )
 
 
 def _short(exc: BaseException) -> str:
