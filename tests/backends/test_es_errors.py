@@ -166,3 +166,28 @@ def test_cli_exits_3_with_a_russian_message_when_elasticsearch_is_down(tmp_path,
                           text=True, env=env, timeout=60)
     assert proc.returncode == 3, proc.stderr
     assert "Поисковый движок недоступен" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_pages_beyond_the_result_window_walk_with_search_after_in_a_pit(
+    cluster: FakeCluster, backend: ElasticBackend
+) -> None:
+    cluster.on("POST", r"/_pit$", (200, {"id": "pit-1"}))
+    served: list[dict] = []
+
+    def search(m: str, t: str, body: dict) -> tuple[int, dict]:
+        served.append(body)
+        n = body["size"]
+        start = (len(served) - 1) * 10_000
+        hits = [{"_id": f"d{start + i}", "_score": 1.0, "sort": [1.0, f"d{start + i}"]} for i in range(n)]
+        return 200, {"_shards": {"total": 1, "failed": 0}, "timed_out": False, "pit_id": "pit-2",
+                     "hits": {"total": {"value": 50_000}, "hits": hits}}
+
+    cluster.on("POST", r"^/_search$", search)
+    query = SearchQuery(text="тос", page=1_001, per_page=10, with_facets=False).validated()
+    plan = SearchPlan(query, PLAN.parsed, PLAN.today)
+    hits = backend.search(plan)
+    assert [b["size"] for b in served] == [10_000, 10]
+    assert "search_after" not in served[0] and served[1]["search_after"] == [1.0, "d9999"]
+    assert served[1]["pit"] == {"id": "pit-2", "keep_alive": "2m"} and "from" not in served[1]
+    assert hits.total == 50_000 and len(hits.hits) == 10
+    assert "/_pit" in cluster.paths("DELETE")
