@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from ingest.clock import today
+from ingest.document import KIND_LABELS
 from search_app.query import QueryError
 from search_app.web.document_page import document_json
-from search_app.web.engine_ext import get_engine
+from search_app.web.engine_ext import get_engine, related_documents
 from search_app.web.openapi import openapi_document
 from search_app.web.params import parse_search
 from search_app.web.refs import step_refs
@@ -35,7 +36,7 @@ def document(doc_id: str) -> Response:
     day = today()
     refs = engine.store.get_many(doc.refs) if doc.steps else {}
     steps = [step_refs(step.refs, refs, day) for step in doc.steps]
-    return jsonify(document_json(doc, day, engine.related(doc.id, limit=6), steps))
+    return jsonify(document_json(doc, day, related_documents(doc.id, doc.refs), steps))
 
 
 @bp.get("/suggest")
@@ -48,7 +49,10 @@ def suggest() -> Response:
         raise QueryError(f"limit: ожидается целое число от 1 до {SUGGEST_MAX}.") from None
     if not 1 <= limit <= SUGGEST_MAX:
         raise QueryError(f"limit: ожидается целое число от 1 до {SUGGEST_MAX}.")
-    items = get_engine().suggest(text, limit) if text.strip() else []
+    items = [
+        {**item, "kind_label": KIND_LABELS.get(item["kind"], item["kind"])}
+        for item in (get_engine().suggest(text, limit) if text.strip() else [])
+    ]
     if request.args.get("format") == "opensearch":
         return jsonify([text, [i["text"] for i in items]])
     return jsonify({"query": text, "suggestions": items})

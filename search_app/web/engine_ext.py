@@ -7,10 +7,12 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
+from ingest.document import Document
 from search_app.engine import SearchEngine
 from search_app.web.act_index import ActIndex
 
 EXTENSION = "munnav"
+RELATED_LIMIT = 6
 
 
 class EngineHolder:
@@ -60,3 +62,9 @@ def get_engine() -> SearchEngine:
 
 def act_index() -> ActIndex:
     return holder().acts()
+
+
+def related_documents(doc_id: str, refs: tuple[str, ...], limit: int = RELATED_LIMIT) -> list[Document]:
+    """Similar documents, without those the document's steps already list."""
+    found = get_engine().related(doc_id, limit=limit + len(refs))
+    return [d for d in found if d.id not in refs][:limit]

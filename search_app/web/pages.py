@@ -19,7 +19,7 @@ from ingest.clock import today
 from ingest.document import KIND_LABELS
 from search_app.query import FacetValue, QueryError, SearchQuery, SearchResult
 from search_app.web.document_page import breadcrumbs, deadline_line, document_json, facts
-from search_app.web.engine_ext import get_engine
+from search_app.web.engine_ext import get_engine, related_documents
 from search_app.web.export import csv_rows
 from search_app.web.facets import value_label
 from search_app.web.feeds import atom_feed, opensearch_description
@@ -129,7 +129,7 @@ def document(doc_id: str) -> str:
     day = today()
     refs = engine.store.get_many(doc.refs) if doc.steps else {}
     steps = [step_refs(step.refs, refs, day) for step in doc.steps]
-    related = engine.related(doc.id, limit=6)
+    related = related_documents(doc.id, doc.refs)
     context = document_json(doc, day, related, steps)
     return render_template(
         "solution.html" if doc.kind == "solution" else "document.html",

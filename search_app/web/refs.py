@@ -58,7 +58,7 @@ def ref_status(doc: Document | None, today: dt.date) -> RefStatus:
         return RefStatus(DANGER, STATUS_LABELS["expired"])
     if doc.status == "closed":
         return RefStatus(WARN, STATUS_LABELS["closed"])
-    return RefStatus(INFO, KIND_LABELS.get(doc.kind, ""))
+    return RefStatus(INFO, "")
 
 
 def step_refs(refs: tuple[str, ...], docs: dict[str, Document], today: dt.date) -> list[StepRef]:

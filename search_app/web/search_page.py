@@ -62,7 +62,7 @@ def search_context(
         "facets": [],
         "chips": [],
         "clear_url": clear_all_url(state, path),
-        "pagination": None,
+        "pages_nav": None,
         "open_switch": None,
         "suggestion_url": "",
         "searched_url": "",
@@ -75,7 +75,7 @@ def search_context(
     ctx["facets"] = build_facets(result.facets, state, path)
     ctx["chips"] = build_chips(query, state, path)
     ctx["open_switch"] = open_switch(query, state, path)
-    ctx["pagination"] = paginate(
+    ctx["pages_nav"] = paginate(
         query.page, result.pages, lambda n: state.replace("page", str(n) if n > 1 else None).url(path)
     )
     if result.suggestion:
