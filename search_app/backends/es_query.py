@@ -4,7 +4,7 @@ Mirrors ``tantivy_query`` clause by clause so both backends rank and filter
 alike; every tuning number comes from ``search_app.ranking``.
 
 Synonyms: the Python query parser already expands synonyms into
-``Clause.alternatives`` (weighted by SYNONYM_WEIGHT), for both backends. This
+``Clause.alternatives`` (weighted by ``ranking.synonym_weight``), for both backends. This
 builder therefore only emits queries that bypass the index's search-time
 ``synonym_graph`` filter: ``term`` queries are not analysed, and lemma
 sequences go through ``match_phrase`` with the plain ``munnav_lemma``
@@ -24,6 +24,7 @@ from search_app.index_document import NO_DATE, date_key
 from search_app.query import FACET_FIELDS, SearchQuery
 from search_app.ranking import (
     ACT_NUMBER_BOOST,
+    ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
@@ -79,6 +80,10 @@ def text_query(parsed: ParsedQuery) -> Dsl:
         return {"match_all": {}}
     core_should: list[Dsl] = [clause_query(c) for c in parsed.clauses]
     core_should += [{"term": {"doc_number": {"value": n, "boost": ACT_NUMBER_BOOST}}} for n in parsed.act_numbers]
+    core_should += [
+        {"term": {"article": {"value": k, "boost": ARTICLE_BOOST if ":" in k else ARTICLE_BOOST / 4}}}
+        for k in parsed.articles
+    ]
     core: Dsl = {}
     if core_should:
         core["should"] = core_should

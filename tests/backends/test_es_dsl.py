@@ -304,3 +304,10 @@ def test_synonym_rules_are_written_in_lemmas() -> None:
         {"id": "municipal-txt-1", "synonyms": "мсу, местный самоуправление"},
         {"id": "municipal-txt-2", "synonyms": "мо => мо, муниципальный образование"},
     ]
+
+
+def test_article_references_boost_the_article_key() -> None:
+    parsed = words("ст", "14", "131-фз", act_numbers=("131-фз",))
+    parsed = dataclasses.replace(parsed, articles=("131-фз:14",))
+    should = dsl.text_query(parsed)["bool"]["must"][0]["bool"]["should"]
+    assert {"term": {"article": {"value": "131-фз:14", "boost": ARTICLE_BOOST}}} in should
