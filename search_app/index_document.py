@@ -18,6 +18,16 @@ def date_key(value: dt.date | None, missing: int = NO_DATE) -> int:
     return value.year * 10000 + value.month * 100 + value.day if value else missing
 
 
+def article_index_keys(doc_number: str, article: str) -> list[str]:
+    """An article of an act is found by «131-фз:14» and, less strongly, by «14»."""
+    if not article:
+        return []
+    keys = [article]
+    if doc_number:
+        keys.insert(0, f"{act_number_key(doc_number)}:{article}")
+    return keys
+
+
 def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
     """Fields shared by every backend: lemma texts, keywords, numbers."""
     meta_parts = [
@@ -25,6 +35,7 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         " ".join(doc.topics), " ".join(doc.audience), " ".join(doc.regions),
     ]
     steps_text = " ".join(f"{s.title} {s.text}" for s in doc.steps)
+    article = str(doc.extra.get("article") or "")
     return {
         "id": doc.id,
         "kind": doc.kind,
@@ -32,7 +43,8 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "summary": analyzer.lemma_text(doc.summary),
         "body": analyzer.lemma_text(f"{doc.body} {steps_text}"),
         "meta": analyzer.lemma_text(" ".join(p for p in meta_parts if p)),
-        "doc_number": [act_number_key(doc.doc_number)] if doc.doc_number else [],
+        "doc_number": [act_number_key(doc.doc_number)] if doc.doc_number and not article else [],
+        "article": article_index_keys(doc.doc_number, article),
         "regions": list(doc.regions),
         "topics": list(doc.topics),
         "audience": list(doc.audience),

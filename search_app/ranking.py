@@ -14,6 +14,8 @@ SYNONYM_LENGTH_POWER = 0.5
 # An exact act-number hit (doc_number) or the whole query as a title phrase ranks first.
 ACT_NUMBER_BOOST = 40.0
 TITLE_PHRASE_BOOST = 6.0
+# «ст. 14 131-фз»: the article itself outranks its act (a bare «статья 14» gets a quarter).
+ARTICLE_BOOST = 60.0
 # Closed competitions and expired acts are multiplied by this (demoted, not hidden).
 FINISHED_FACTOR = 0.8
 # Documents of the kind the wording asks for («как …» → solution, «закон …» → act).

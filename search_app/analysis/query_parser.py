@@ -39,6 +39,7 @@ class ParsedQuery:
     excluded: tuple[str, ...] = ()
     act_numbers: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()  # kinds the wording asks for (boosted, not required)
+    articles: tuple[str, ...] = ()  # article keys: "131-фз:14" (with the act) or "14"
 
     @property
     def is_empty(self) -> bool:
@@ -84,7 +85,10 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
         Clause(seq, tuple(sorted(alts))) for seq, alts in analyzer.expand(lemmas)
     )
     all_lemmas = tuple(t.lemma for t in analyzer.analyze_tokens(rest))
-    parsed = ParsedQuery(text, clauses, phrases, excluded, act_numbers, detect_kinds(all_lemmas, act_numbers))
+    parsed = ParsedQuery(
+        text, clauses, phrases, excluded, act_numbers, detect_kinds(all_lemmas, act_numbers),
+        article_keys(list(all_lemmas), act_numbers),
+    )
     if parsed.is_empty:
         if excluded:
             raise QueryError("Запрос состоит только из исключений: добавьте слова, которые нужно найти.")
@@ -105,3 +109,25 @@ def _act_numbers(lemmas: list[str]) -> tuple[str, ...]:
             elif window & _DECREE_WORDS:
                 found.append(lemma)
     return tuple(dict.fromkeys(found))
+
+
+_ARTICLE_WORDS = frozenset({"ст", "статья"})
+
+
+def article_number(token: str) -> str:
+    """An article number as the index keeps it: «14», «14.1» (decimal comma → dot)."""
+    return token.replace(",", ".")
+
+
+def article_keys(lemmas: list[str], act_numbers: tuple[str, ...]) -> tuple[str, ...]:
+    """«ст. 14 131-фз» → ("131-фз:14",); «статья 14» alone → ("14",)."""
+    numbers = [
+        article_number(lemmas[i + 1])
+        for i, lemma in enumerate(lemmas[:-1])
+        if lemma in _ARTICLE_WORDS and lemmas[i + 1][:1].isdigit() and not lemmas[i + 1].endswith("фз")
+    ]
+    if not numbers:
+        return ()
+    if act_numbers:
+        return tuple(f"{act}:{n}" for act in act_numbers for n in numbers)
+    return tuple(numbers)

@@ -23,6 +23,7 @@ def build_schema() -> tantivy.Schema:
     for name in TEXT_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace")
     sb.add_text_field("doc_number", tokenizer_name="raw")
+    sb.add_text_field("article", tokenizer_name="raw")
     sb.add_text_field("refs", tokenizer_name="raw")
     sb.add_text_field("forms", tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FIELDS:
@@ -36,7 +37,7 @@ def build_schema() -> tantivy.Schema:
 
 SCHEMA = build_schema()
 _SCHEMA_FIELDS = frozenset(
-    ("id", *TEXT_FIELDS, "doc_number", "refs", "forms", *KEYWORD_FIELDS, "year", "published", "deadline",
+    ("id", *TEXT_FIELDS, "doc_number", "article", "refs", "forms", *KEYWORD_FIELDS, "year", "published", "deadline",
      "amount_min", "amount_max")
 )
 

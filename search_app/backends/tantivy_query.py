@@ -13,6 +13,7 @@ from search_app.backends.base import SearchPlan
 from search_app.index_document import NO_DATE, date_key
 from search_app.ranking import (
     ACT_NUMBER_BOOST,
+    ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
@@ -67,6 +68,9 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
         core.append(
             (Occur.Should, Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST))
         )
+    for key in parsed.articles:
+        boost = ARTICLE_BOOST if ":" in key else ARTICLE_BOOST / 4
+        core.append((Occur.Should, Query.boost_query(Query.term_query(schema, "article", key), boost)))
     outer: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(core))]
     if parsed.kinds:
         kinds = Query.term_set_query(schema, "kind", list(parsed.kinds))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -30,6 +31,7 @@ from search_app.index_document import build_index_document
 from search_app.query import FACET_FIELDS, SearchQuery
 from search_app.ranking import (
     ACT_NUMBER_BOOST,
+    ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
