@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-_ARTICLE = r"(?:(?P<article>(?:ст\.|стать[яиеюё]й?)\s*\d+(?:\.\d+)*(?:\s+и\s+\d+(?:\.\d+)*)?)\s+)?"
+_ARTICLE = r"(?:(?P<article>(?:[Сс]т\.|[Сс]тать[яиеюё]й?)\s*\d+(?:\.\d+)*(?:\s+и\s+\d+(?:\.\d+)*)?)\s+)?"
 _TYPE = (
     r"(?P<type>(?:[Фф]едеральн\w+\s+(?:[Кк]онституционн\w+\s+)?закон\w*"
     r"|[Пп]остановлени\w+|[Пп]риказ\w*|[Уу]каз\w*|[Рр]аспоряжени\w+|[Зз]акон\w*)"

@@ -77,7 +77,13 @@ def amount_range(amount_min: float | None, amount_max: float | None) -> str:
     return f"от {money(amount_min)}"
 
 
+def capfirst(text: str) -> str:
+    """Upper-case the first letter only: «ТОС» stays «ТОС» (unlike ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 FILTERS = {
+    "capfirst": capfirst,
     "plural": plural,
     "countdown": countdown,
     "russian_date": russian_date,

@@ -160,7 +160,7 @@ def solutions() -> str:
     for doc in docs:
         for topic in doc.topics or ("Другое",):
             by_topic.setdefault(topic, []).append(doc)
-    groups = sorted(by_topic.items(), key=lambda item: (-len(item[1]), item[0]))
+    groups = sorted(by_topic.items(), key=lambda item: (-len(item[1]), item[0].lower()))
     return render_template("solutions.html", groups=groups, total=len(docs))
 
 
