@@ -76,6 +76,7 @@ class BenchReport:
     classes: list[ClassReport]
     load: dict[str, Any] = field(default_factory=dict)  # load average at start and end
     web: list[WebEndpoint] = field(default_factory=list)
+    web_error: str | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -112,6 +113,7 @@ class BenchReport:
             "ingest": ingest,
             "classes": {c.name: asdict(c) for c in self.classes},
             "web": {w.path: asdict(w) for w in self.web},
+            "web_error": self.web_error,
             "load": self.load,
             "targets": TARGETS,
             "notes": self.notes,

@@ -16,7 +16,7 @@ from search_app.bench.corpus import CorpusGenerator, Vocabulary, read_sample
 from search_app.bench.queries import CLASSES, BenchQuery, build_pools, make_queries
 from search_app.bench.report import BenchReport, WebEndpoint, class_reports
 from search_app.bench.runners import RawIndex, run_ingest, run_queries
-from search_app.bench.web import LoadPlan, drive, query_path, running_server
+from search_app.bench.web import LoadPlan, WebBenchError, drive, query_path, running_server
 from search_app.engine import SearchEngine
 from search_app.ranking import TEXT_FIELDS
 from search_app.settings import setting
@@ -54,7 +54,11 @@ def run_bench(options: BenchOptions, log: Log = lambda _: None, progress: Progre
         report = _run_corpus(options, vocab, root / "corpus", log, progress)
         if options.web:
             log("веб: запуск «munnav serve» на образцовом корпусе…")
-            report.web = _run_web(options, sample_dir, root / "web")
+            try:
+                report.web = _run_web(options, sample_dir, root / "web")
+            except WebBenchError as exc:
+                report.web_error = str(exc)
+                report.notes.append(f"веб: {exc}")
         report.load = {"start": [round(x, 2) for x in load_start], "end": [round(x, 2) for x in os.getloadavg()],
                        "cpus": os.cpu_count()}
         return report

@@ -22,6 +22,7 @@ HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 10.0
 PARAM_FOR_FIELD = {"regions": "region", "kind": "kind"}
+READY_PATH = "/api/v1/search?q=%D0%B7%D0%B0%D0%BA%D0%BE%D0%BD"  # «закон»
 
 
 class WebBenchError(RuntimeError):
@@ -67,21 +68,32 @@ def running_server(data_dir: Path, workers: int | None = None) -> Iterator[int]:
 
 def _wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
+    status: int | str = "нет соединения"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise WebBenchError(f"«munnav serve» завершился с кодом {proc.returncode}:\n{tail}")
+            raise WebBenchError(f"«munnav serve» завершился с кодом {proc.returncode}:\n{_tail(log_path)}")
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/api/v1/search?q=" + "%D0%B7%D0%B0%D0%BA%D0%BE%D0%BD")
-            status = conn.getresponse().status
+            conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+            conn.request("GET", READY_PATH)
+            response = conn.getresponse()
+            response.read()
             conn.close()
+            status = response.status
             if status == 200:
                 return
-        except OSError:
-            pass
+        except (OSError, http.client.HTTPException) as exc:
+            status = type(exc).__name__
         time.sleep(0.2)
-    raise WebBenchError(f"«munnav serve» не ответил за {READY_TIMEOUT_S:.0f} с")
+    raise WebBenchError(
+        f"«munnav serve» не ответил за {READY_TIMEOUT_S:.0f} с (последний ответ: {status}):\n{_tail(log_path)}"
+    )
+
+
+def _tail(log_path: Path) -> str:
+    try:
+        return log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+    except OSError:
+        return ""
 
 
 def query_path(endpoint: str, q: BenchQuery) -> str:

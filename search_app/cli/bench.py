@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from search_app.bench.report import render_text
 from search_app.bench.run import BenchOptions, run_bench
-from search_app.bench.web import LoadPlan, WebBenchError
+from search_app.bench.web import LoadPlan
 
 
 def register(group: click.Group) -> None:
@@ -55,12 +55,11 @@ def bench_cmd(
         docs=docs, queries=queries, web=web, web_workers=web_workers,
         web_plan=LoadPlan(requests=web_requests, clients=web_clients, max_seconds=web_seconds),
     )
-    try:
-        report = run_bench(options, log=lambda m: click.echo(m, err=True), progress=_progress)
-    except WebBenchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = run_bench(options, log=lambda m: click.echo(m, err=True), progress=_progress)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(report))
     click.echo(report.summary_line())
+    if report.web_error:
+        sys.exit(1)
