@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup
 
+from ingest.clock import today
 from ingest.document import KIND_LABELS, STATUS_LABELS
 from search_app.web import formatting
 from search_app.web.acts import render_text
@@ -47,4 +48,5 @@ def init_app(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         amount_range=formatting.amount_range,
         count_label=formatting.count_label,
+        is_finished=lambda doc: doc.is_finished(today()),
     )
