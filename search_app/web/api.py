@@ -50,7 +50,7 @@ def suggest() -> Response:
     if not 1 <= limit <= SUGGEST_MAX:
         raise QueryError(f"limit: ожидается целое число от 1 до {SUGGEST_MAX}.")
     items = [
-        {**item, "kind_label": KIND_LABELS.get(item["kind"], item["kind"])}
+        {**item, "kind_label": KIND_LABELS.get(item["kind"], "Запрос")}
         for item in (get_engine().suggest(text, limit) if text.strip() else [])
     ]
     if request.args.get("format") == "opensearch":

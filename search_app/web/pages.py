@@ -69,9 +69,14 @@ def home() -> str:
 def _run_search(state: UrlState) -> tuple[SearchQuery | None, SearchResult | None, str | None]:
     try:
         query = parse_search(state, current_app.config["PER_PAGE"])
-        return query, get_engine().search(query), None
+        engine = get_engine()
+        result = engine.search(query)
     except QueryError as exc:
         return None, None, str(exc)
+    if query.text and query.page == 1:
+        # What people search for feeds «popular queries» in autocomplete.
+        engine.record_query(result.searched_text or query.text, result.total)
+    return query, result, None
 
 
 @bp.get("/search")

@@ -172,3 +172,14 @@ def test_openapi_document(client: FlaskClient) -> None:
     from search_app.web.urlstate import KNOWN_PARAMS
 
     assert set(params) == set(KNOWN_PARAMS)
+
+
+def test_searches_people_run_become_suggestions(client: FlaskClient) -> None:
+    assert client.get("/search?q=конкурс проектов").status_code == 200
+    body = client.get("/api/v1/suggest?q=конкурс пр").get_json()
+    first = body["suggestions"][0]
+    assert first == {"text": "конкурс проектов", "kind": "query", "id": "", "kind_label": "Запрос"}
+    # API calls (scripts, the benchmark) are not counted as people's queries.
+    client.get("/api/v1/search?q=конкурс программ")
+    texts = [s["text"] for s in client.get("/api/v1/suggest?q=конкурс прог").get_json()["suggestions"]]
+    assert "конкурс программ" not in texts

@@ -89,7 +89,10 @@
         li.setAttribute("aria-selected", "false");
         var a = document.createElement("a");
         a.className = "suggest__item";
-        a.href = docTemplate.replace("__id__", encodeURIComponent(s.id));
+        // A popular query leads to its search; a document to its page.
+        a.href = s.kind === "query" && input.form
+          ? input.form.action + "?q=" + encodeURIComponent(s.text)
+          : docTemplate.replace("__id__", encodeURIComponent(s.id));
         a.tabIndex = -1;
         var kind = document.createElement("span");
         kind.className = "suggest__kind";
