@@ -10,7 +10,7 @@ import json
 import math
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from search_app.query import FILTER_FIELDS, QueryError, SearchQuery
 K = 10
 RELEVANT_GRADE = 2
 RETRIEVE = 100
+POST_FILTER_PAGES = 20
 
 
 class EvaluationError(ValueError):
@@ -94,9 +95,6 @@ def load_judgements(path: Path) -> list[Judgement]:
             try:
                 raw = json.loads(line)
                 filters = {k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in (raw.get("filters") or {}).items()}
-                unknown = set(filters) - set(FILTER_FIELDS)
-                if unknown:
-                    raise EvaluationError(f"{path}:{n}: filters: неизвестные поля {sorted(unknown)}")
                 out.append(Judgement(str(raw["qid"]), str(raw["query"]), filters,
                                      {str(k): int(v) for k, v in raw["relevant"].items()}))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
@@ -162,15 +160,38 @@ def evaluate(corpus: Path, queries: Path, categorize: Categorizer | None = query
 
 def _score(engine: SearchEngine, j: Judgement, categorize: Categorizer | None) -> QueryScore:
     category = categorize(engine, j.query) if categorize else "clean"
+    facets = {k: v for k, v in j.filters.items() if k in FILTER_FIELDS}
+    others = {k: set(v) for k, v in j.filters.items() if k not in FILTER_FIELDS}
     try:
-        result = engine.search(SearchQuery(text=j.query, filters=j.filters, per_page=RETRIEVE, with_facets=False))
+        ranked = _ranked_ids(engine, SearchQuery(text=j.query, filters=facets, per_page=RETRIEVE, with_facets=False), others)
     except QueryError as exc:
         return QueryScore(j.qid, j.query, 0.0, 0.0, 0.0, category, error=str(exc))
-    ranked = [h.id for h in result.hits]
     return QueryScore(
         j.qid, j.query, ndcg_at_k(ranked, j.relevant), recall_at_k(ranked, j.relevant),
         reciprocal_rank(ranked, j.relevant), category, top=ranked[:K],
     )
+
+
+def _ranked_ids(engine: SearchEngine, query: SearchQuery, others: dict[str, set[str]]) -> list[str]:
+    """Ranked ids; filters on fields that are not facets are applied to the documents."""
+    if not others:
+        return [h.id for h in engine.search(query).hits]
+    ranked: list[str] = []
+    for page in range(1, POST_FILTER_PAGES + 1):
+        result = engine.search(replace(query, page=page))
+        ranked += [h.id for h in result.hits if _passes(h.document.to_dict(), others)]
+        if len(ranked) >= RETRIEVE or page >= result.pages:
+            break
+    return ranked[:RETRIEVE]
+
+
+def _passes(doc: dict[str, Any], filters: dict[str, set[str]]) -> bool:
+    for name, wanted in filters.items():
+        value = doc.get(name)
+        values = {str(v) for v in value} if isinstance(value, list) else {str(value)} if value is not None else set()
+        if not values & wanted:
+            return False
+    return True
 
 
 def format_table(report: Report) -> str:

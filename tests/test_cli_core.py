@@ -93,3 +93,16 @@ def test_evaluate_prints_table_and_summary(runner, data_dir, corpus, tmp_path):
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("nDCG@10=") and "Recall@10=1.000 MRR=1.000" in last
     assert not (data_dir / "store.sqlite3").exists()  # never touches the data dir
+
+
+def test_evaluate_applies_filters_on_non_facet_fields(runner, data_dir, corpus, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        '{"qid": "q1", "query": "ремонт дворов", "filters": {"municipality": ["городской округ Череповец"]},'
+        ' "relevant": {"p-yard": 3}}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["evaluate", str(corpus), str(queries), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert report["per_query"][0]["top"] == ["p-yard"]
