@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -146,7 +147,11 @@ def evaluate(corpus: Path, queries: Path, categorize: Categorizer | None = query
     docs = []
     for item in read_documents(corpus):
         if isinstance(item, LineError):
-            raise EvaluationError(str(item))
+            # A bad line is reported and left out; the rest of the corpus is still scored.
+            print(f"пропущено: {item}", file=sys.stderr)
+            if item.line == 0:
+                raise EvaluationError(str(item))
+            continue
         docs.append(item)
     with tempfile.TemporaryDirectory(prefix="munnav-eval-") as tmp:
         root = Path(tmp)
