@@ -52,8 +52,12 @@ class FetchError(Exception):
         self.counter = counter
 
 
-class RunTimeout(Exception):
-    """The run's time limit has passed; the run is aborted and reported as failed."""
+class RunAborted(Exception):
+    """The run must stop now (time limit or shutdown); it is reported as failed."""
+
+
+class RunTimeout(RunAborted):
+    """The run's time limit has passed."""
 
 
 class ParseError(ValueError):

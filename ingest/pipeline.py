@@ -18,6 +18,7 @@ the same SQLite database (``RunLog``).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,7 +28,7 @@ from typing import Protocol
 from ingest.clock import now_iso
 from ingest.connectors import CONNECTORS, Connector, Record
 from ingest.document import Document
-from ingest.http import FetchError, HttpCache, HttpClient, ParseError, RunTimeout
+from ingest.http import FetchError, HttpCache, HttpClient, ParseError, RunAborted, RunTimeout
 from ingest.outcome import Outcome
 from ingest.runlog import ErrorRecord, RunLog, RunReport
 from ingest.sources import Source
@@ -75,8 +76,9 @@ def _describe(exc: BaseException) -> tuple[str, str]:
 class Pipeline:
     """Runs sources against one engine (store + index) and records reports."""
 
-    def __init__(self, engine: Indexer, use_cache: bool = True) -> None:
+    def __init__(self, engine: Indexer, use_cache: bool = True, stop: threading.Event | None = None) -> None:
         self.engine = engine
+        self.stop = stop
         self.store = engine.store
         self.runlog = RunLog(self.store.connection)
         self.cache = HttpCache(self.store.connection) if use_cache else None
@@ -93,6 +95,9 @@ class Pipeline:
         except RunTimeout as exc:
             run.aborted = True
             run.error("run", "", f"{exc} ({source.time_limit:g} с)")
+        except RunAborted as exc:
+            run.aborted = True
+            run.error("run", "", str(exc))
         finally:
             client.close()
             self._flush(run)
@@ -117,7 +122,7 @@ class Pipeline:
             except StopIteration:
                 run.gather_complete = True
                 return
-            except RunTimeout:
+            except RunAborted:
                 raise
             except Exception as exc:  # any gather failure: recorded, run incomplete
                 url, message = _describe(exc)
@@ -125,6 +130,8 @@ class Pipeline:
                 return
             if time.monotonic() > deadline:
                 raise RunTimeout("превышено время выполнения запуска")
+            if self.stop is not None and self.stop.is_set():
+                raise RunAborted("запуск остановлен: планировщик завершает работу")
             if record.key in run.seen_keys:
                 run.counters["gather/duplicate"] += 1
                 continue
@@ -137,7 +144,7 @@ class Pipeline:
     def _fetch(self, run: _Run, connector: Connector, client: HttpClient, record: Record) -> list[Document]:
         try:
             return list(connector.fetch(client, record))
-        except RunTimeout:
+        except RunAborted:
             raise
         except Exception as exc:  # one bad record must not stop the run; it is reported
             url, message = _describe(exc)

@@ -11,7 +11,7 @@ from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
 from tests.ingest.server import FixtureServer, Reply
-from tests.ingest.test_faults import PAGE1, PAGE2, PAGE3, grants, page, serve_good
+from tests.ingest.test_faults import PAGE1, PAGE2, grants, page, serve_good
 
 
 def test_missing_document_withdrawn_after_n_complete_runs_and_restored(server, pipeline, store, indexer) -> None:

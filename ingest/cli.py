@@ -1,0 +1,166 @@
+"""``munnav crawl`` and ``munnav schedule``: thin commands over the pipeline and the scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from ingest.http import RunAborted
+from ingest.runlog import RunLog, RunReport
+from ingest.sources import RegistryError, Source, load_registry
+from ingest.store import Store
+from search_app.cli.errors import EXIT_USAGE, user_errors
+from search_app.settings import data_dir
+
+MAX_ERRORS_SHOWN = 5
+
+sources_option = click.option(
+    "--sources", "registry", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="Файл реестра источников (по умолчанию ingest/sources.toml).",
+)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(crawl_cmd)
+    group.add_command(schedule_cmd)
+
+
+def _registry(path: Path | None) -> dict[str, Source]:
+    try:
+        return load_registry(path)
+    except RegistryError as exc:
+        click.echo(f"Ошибка: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _select(registry: dict[str, Source], names: tuple[str, ...]) -> list[Source]:
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        click.echo(
+            f"Ошибка: неизвестный источник {', '.join(unknown)}; в реестре: {', '.join(registry)}", err=True
+        )
+        raise SystemExit(EXIT_USAGE)
+    if names:
+        return [registry[n] for n in names]
+    return [s for s in registry.values() if s.enabled]
+
+
+def echo_report(report: RunReport) -> None:
+    click.echo(report.summary())
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        where = f" {error.url}" if error.url else ""
+        click.echo(f"  [{error.stage}]{where}: {error.message}")
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"  … и ещё ошибок: {len(report.errors) - MAX_ERRORS_SHOWN}")
+
+
+def run_sources(sources: list[Source], stop: threading.Event | None = None, interactive: bool = False) -> list[RunReport]:
+    """Open the engine, run each source, close; progress bars only on a terminal."""
+    from ingest.pipeline import Pipeline
+    from search_app.engine import SearchEngine
+
+    reports: list[RunReport] = []
+    with user_errors():
+        engine = SearchEngine.open()
+        try:
+            pipeline = Pipeline(engine, stop=stop)
+            for source in sources:
+                with tqdm(desc=source.name, unit=" зап.", disable=not interactive, leave=False) as bar:
+                    reports.append(pipeline.run(source, progress=bar.update))
+        finally:
+            engine.close()
+    return reports
+
+
+@click.command("crawl")
+@click.argument("names", nargs=-1, metavar="[ИСТОЧНИК]...")
+@sources_option
+@click.option("--status", "show_status", is_flag=True, help="Показать последние запуски и выйти.")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Сколько запусков показать с --status.")
+def crawl_cmd(names: tuple[str, ...], registry: Path | None, show_status: bool, limit: int) -> None:
+    """Собрать документы из источников реестра (по умолчанию — из всех включённых)."""
+    if show_status:
+        _print_status(limit, names)
+        return
+    sources = _select(_registry(registry), names)
+    if not sources:
+        click.echo("Нет включённых источников: укажите имя источника или включите его в реестре.")
+        return
+    reports = run_sources(sources, interactive=sys.stderr.isatty())
+    for report in reports:
+        echo_report(report)
+    if any(r.status != "ok" for r in reports):
+        sys.exit(1)
+
+
+def _print_status(limit: int, names: tuple[str, ...]) -> None:
+    path = data_dir() / "store.sqlite3"
+    if not path.exists():
+        click.echo("Запусков ещё не было.")
+        return
+    with Store(path) as store:
+        log = RunLog(store.connection)
+        runs = [r for name in names for r in log.last(limit, name)] if names else log.last(limit)
+    if not runs:
+        click.echo("Запусков ещё не было.")
+        return
+    for run in runs:
+        click.echo(f"{run.started} … {run.finished[11:]}  {run.summary()}")
+        if run.status != "ok":
+            for error in run.errors[:MAX_ERRORS_SHOWN]:
+                where = f" {error.url}" if error.url else ""
+                click.echo(f"  [{error.stage}]{where}: {error.message}")
+
+
+@click.command("schedule")
+@sources_option
+def schedule_cmd(registry: Path | None) -> None:
+    """Запускать сбор по расписанию источников (cron); остановка — Ctrl+C или SIGTERM."""
+    from ingest import schedule
+
+    sources = _registry(registry)
+    stop, busy = threading.Event(), threading.Lock()
+    scheduler = schedule.make_scheduler()
+    due = schedule.add_jobs(
+        scheduler, sources.values(), schedule.guarded(_job(sources, stop), busy), _last_started_reader(),
+        dt.datetime.now(dt.UTC),
+    )
+    jobs = scheduler.get_jobs()
+    if not jobs:
+        click.echo("Нет включённых источников с расписанием.")
+        return
+    click.echo(f"Планировщик: источников {len(jobs)}; сразу запускаются пропущенные: {', '.join(due) or 'нет'}.")
+    click.echo("Остановка — Ctrl+C или SIGTERM.")
+    schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
+    click.echo("Планировщик остановлен.")
+
+
+def _job(sources: dict[str, Source], stop: threading.Event) -> Callable[[str], None]:
+    def run(name: str) -> None:
+        try:
+            for report in run_sources([sources[name]], stop=stop):
+                echo_report(report)
+        except (SystemExit, RunAborted) as exc:  # the engine was unavailable: logged, next fire retries
+            click.echo(f"{name}: запуск не выполнен ({exc})", err=True)
+
+    return run
+
+
+def _last_started_reader() -> Callable[[str], dt.datetime | None]:
+    path = data_dir() / "store.sqlite3"
+
+    def last_started(name: str) -> dt.datetime | None:
+        if not path.exists():
+            return None
+        with Store(path) as store:
+            value = RunLog(store.connection).last_started(name)
+        return dt.datetime.fromisoformat(value) if value else None
+
+    return last_started
