@@ -16,6 +16,8 @@ ACT_NUMBER_BOOST = 40.0
 TITLE_PHRASE_BOOST = 6.0
 # «ст. 14 131-фз»: the article itself outranks its act (a bare «статья 14» gets a quarter).
 ARTICLE_BOOST = 60.0
+# Related documents: sharing a topic with the document adds this (constant) score.
+RELATED_TOPIC_BOOST = 2.0
 # Closed competitions and expired acts are multiplied by this (demoted, not hidden).
 FINISHED_FACTOR = 0.8
 # Documents of the kind the wording asks for («как …» → solution, «закон …» → act).

@@ -28,6 +28,7 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
+    RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
@@ -37,8 +38,6 @@ from search_app.ranking import (
 Dsl = dict[str, Any]
 
 LEMMA_ANALYZER = "munnav_lemma"
-# Same weight as the embedded engine's related-topics boost (tantivy_query.scored_query).
-RELATED_TOPIC_BOOST = 2.0
 # Facet values that mean "not set" in index documents; never shown as facet buckets.
 EMPTY_FACET_VALUES = frozenset({"", "0", "none"})
 TIEBREAK_SORT: Dsl = {"id": "asc"}

@@ -39,7 +39,7 @@ class IndexDirs:
             return 0
 
     def new_generation(self) -> Path:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         path = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
         path.mkdir(parents=True)
         return path

@@ -17,6 +17,7 @@ from search_app.ranking import (
     FIELD_BOOSTS,
     FINISHED_FACTOR,
     KIND_INTENT_BOOST,
+    RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
@@ -143,7 +144,7 @@ def scored_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
         return matched
     if plan.boost_topics:
         topics = Query.term_set_query(schema, "topics", list(plan.boost_topics))
-        matched = Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.boost_query(topics, 2.0))])
+        matched = Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST))])
     finished = finished_query(schema, plan.today)
     live = Query.boolean_query([(Occur.Must, matched), (Occur.MustNot, finished)])
     done = Query.boolean_query([(Occur.Must, matched), (Occur.Must, Query.const_score_query(finished, 0.0))])
