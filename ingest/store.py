@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ingest.clock import now_iso
 from ingest.document import Document
@@ -82,6 +84,58 @@ class Store:
             )
             return Outcome.UPDATED
 
+    def upsert_many(self, docs: Iterable[Document], source: str = "") -> list[Outcome]:
+        """``upsert`` for every document, in one transaction (bulk imports).
+
+        Outcomes are those one-by-one upserts would give, in order (a repeated
+        id within ``docs`` sees its earlier copy).
+        """
+        docs = list(docs)
+        now = now_iso()
+        known: dict[str, tuple[str, bool]] = {}  # id → (hash, withdrawn)
+        ids = list(dict.fromkeys(d.id for d in docs))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT id, hash, withdrawn_at FROM documents WHERE id IN ({marks})", chunk
+            ):
+                known[row["id"]] = (row["hash"], row["withdrawn_at"] is not None)
+        inserts: list[tuple[str, ...]] = []
+        touches: list[tuple[str, str]] = []
+        updates: list[tuple[str, ...]] = []
+        outcomes: list[Outcome] = []
+        for doc in docs:
+            record = doc.to_dict()
+            digest = _hash(record)
+            doc_source = source or doc.source
+            state = known.get(doc.id)
+            if state is None:
+                inserts.append((doc.id, doc.kind, doc_source, _dump_dict(record), digest, now, now, now))
+                outcomes.append(Outcome.NEW)
+            elif state == (digest, False):
+                touches.append((now, doc.id))
+                outcomes.append(Outcome.UNCHANGED)
+            else:
+                updates.append((doc.kind, doc_source, _dump_dict(record), digest, now, now, doc.id))
+                outcomes.append(Outcome.UPDATED)
+            known[doc.id] = (digest, False)
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO documents (id, kind, source, data, hash, first_seen, last_seen,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            self._db.executemany(
+                "UPDATE documents SET kind = ?, source = ?, data = ?, hash = ?, last_seen = ?,"
+                " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
+                updates,
+            )
+            self._db.executemany(
+                "UPDATE documents SET last_seen = ?, missing_runs = 0 WHERE id = ?", touches
+            )
+        return outcomes
+
     def get(self, doc_id: str, include_withdrawn: bool = False) -> Document | None:
         docs = self.get_many([doc_id], include_withdrawn=include_withdrawn)
         return docs.get(doc_id)
@@ -156,6 +210,16 @@ class Store:
 
 def _dump(doc: Document) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False)
+
+
+def _dump_dict(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _hash(record: dict[str, Any]) -> str:
+    """``Document.content_hash`` from an already built ``to_dict()`` record."""
+    payload = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _load(data: str) -> Document:

@@ -7,8 +7,9 @@ snippets, status); a backend only translates the plan.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from ingest.clock import today
@@ -205,17 +206,14 @@ class SearchEngine:
     def import_documents(self, docs: Iterable[Document], source: str = "") -> ImportReport:
         """Store each document; index only the new and changed ones."""
         report = ImportReport()
-        batch: list[Document] = []
-        for doc in docs:
-            outcome = self.store.upsert(doc, source=source)
-            report.add(outcome)
-            if outcome in (Outcome.NEW, Outcome.UPDATED):
-                batch.append(doc)
-            if len(batch) >= INDEX_BATCH:
-                report.indexed += self.index_documents(batch)
-                batch = []
-        if batch:
-            report.indexed += self.index_documents(batch)
+        for chunk in _chunks(docs, INDEX_BATCH):
+            changed: list[Document] = []
+            for doc, outcome in zip(chunk, self.store.upsert_many(chunk, source=source), strict=True):
+                report.add(outcome)
+                if outcome in (Outcome.NEW, Outcome.UPDATED):
+                    changed.append(doc)
+            if changed:
+                report.indexed += self.index_documents(changed)
         return report
 
     def index_documents(self, docs: Iterable[Document]) -> int:
@@ -230,6 +228,12 @@ class SearchEngine:
         expected = self.store.count()
         docs = (build_index_document(d, self.analyzer) for d in self.store.iter_documents())
         return self.backend.rebuild(docs, expected, progress)
+
+
+def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def with_text(query: SearchQuery, text: str) -> SearchQuery:
