@@ -35,6 +35,8 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
     _param("sort", "Сортировка.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     _param("page", "Страница.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _param("per_page", "Результатов на странице.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
+    _param("verbatim", "1 — искать ровно как введено: без исправления опечаток и раскладки.",
+           {"type": "string", "enum": ["1", "0"]}),
 ]
 
 ERROR = {"$ref": "#/components/schemas/Error"}

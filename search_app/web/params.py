@@ -28,6 +28,7 @@ def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQue
         sort=state.get("sort") or "relevance",
         page=_int(state, "page", "Номер страницы", 1, MAX_PAGE) or 1,
         per_page=_int(state, "per_page", "Размер страницы", 1, MAX_PER_PAGE) or per_page,
+        verbatim=state.get("verbatim") == "1",
     )
     return query.validated()
 

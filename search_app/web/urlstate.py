@@ -23,7 +23,7 @@ FILTER_PARAMS: dict[str, str] = {
 }
 PARAM_FOR_FIELD: dict[str, str] = {field: param for param, field in FILTER_PARAMS.items()}
 SCALAR_PARAMS: tuple[str, ...] = (
-    "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page",
+    "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page", "verbatim",
 )
 KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:])
 

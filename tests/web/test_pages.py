@@ -395,3 +395,11 @@ def test_engine_down_is_a_503_page(app: Flask, client: FlaskClient) -> None:
 
 def test_healthz(client: FlaskClient) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok", "documents": 19, "today": "2026-11-27"}
+
+
+def test_typo_is_searched_corrected_with_a_way_back(client: FlaskClient) -> None:
+    html = client.get("/search?q=конкрс").get_data(as_text=True)
+    assert "Показаны результаты по запросу «<a href=\"/search?q=%D0%BA%D0%BE%D0%BD%D0%BA%D1%83%D1%80%D1%81\">конкурс</a>»" in html
+    assert "verbatim=1" in html
+    verbatim = client.get("/search?q=конкрс&verbatim=1").get_data(as_text=True)
+    assert "Показаны результаты по запросу" not in verbatim
