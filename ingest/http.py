@@ -378,7 +378,7 @@ class HttpClient:
             return parser
         if status in (401, 403):
             parser.disallow_all = True
-        elif status >= 400 or status != 200:
+        elif status != 200:
             parser.allow_all = True
         else:
             parser.parse(decode_body(body, "text/plain")[0].splitlines())
