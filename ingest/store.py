@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ class Store:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        # One connection serves every thread of the web server: statements and
+        # transactions on it are serialised by this lock (modules sharing the
+        # connection take it too).
+        self.lock = threading.RLock()
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -58,6 +63,10 @@ class Store:
 
     def upsert(self, doc: Document, source: str = "") -> Outcome:
         """Insert or update one document; same content hash → UNCHANGED."""
+        with self.lock:
+            return self._upsert(doc, source)
+
+    def _upsert(self, doc: Document, source: str = "") -> Outcome:
         now = now_iso()
         digest = doc.content_hash()
         source = source or doc.source
@@ -90,7 +99,10 @@ class Store:
         Outcomes are those one-by-one upserts would give, in order (a repeated
         id within ``docs`` sees its earlier copy).
         """
-        docs = list(docs)
+        with self.lock:
+            return self._upsert_many(list(docs), source)
+
+    def _upsert_many(self, docs: list[Document], source: str) -> list[Outcome]:
         now = now_iso()
         known: dict[str, tuple[str, bool]] = {}  # id → (hash, withdrawn)
         ids = list(dict.fromkeys(d.id for d in docs))
@@ -143,16 +155,19 @@ class Store:
     def get_many(self, ids: Iterable[str], include_withdrawn: bool = False) -> dict[str, Document]:
         """Documents by id (missing ids are simply absent from the result)."""
         ids = list(dict.fromkeys(ids))
-        out: dict[str, Document] = {}
+        rows: list[sqlite3.Row] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT data FROM documents WHERE id IN ({marks})"
             if not include_withdrawn:
                 sql += " AND withdrawn_at IS NULL"
-            for row in self._db.execute(sql, chunk):
-                doc = _load(row["data"])
-                out[doc.id] = doc
+            with self.lock:
+                rows += self._db.execute(sql, chunk).fetchall()
+        out: dict[str, Document] = {}
+        for row in rows:
+            doc = _load(row["data"])
+            out[doc.id] = doc
         return out
 
     def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
@@ -197,7 +212,7 @@ class Store:
 
     def withdraw(self, ids: Iterable[str]) -> None:
         now = now_iso()
-        with self._db:
+        with self.lock, self._db:
             self._db.executemany(
                 "UPDATE documents SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
                 [(now, i) for i in ids],

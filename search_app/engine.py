@@ -146,7 +146,7 @@ class SearchEngine:
     @property
     def query_log(self) -> QueryLog:
         if self._query_log is None:
-            self._query_log = QueryLog(self.store.connection)
+            self._query_log = QueryLog(self.store.connection, self.store.lock)
         return self._query_log
 
     def record_query(self, text: str, total: int) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from contextlib import AbstractContextManager
 
 from ingest.clock import now_iso
 from search_app.analysis.tokenizer import normalize
@@ -23,16 +25,19 @@ def normalise_query(text: str) -> str:
 
 
 class QueryLog:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: AbstractContextManager[object] | None = None) -> None:
+        """``lock`` serialises use of ``db`` when other threads share the connection."""
         self._db = db
-        self._db.executescript(SCHEMA)
+        self._lock = lock or threading.RLock()
+        with self._lock:
+            self._db.executescript(SCHEMA)
 
     def record(self, text: str, hits: int) -> None:
         """Count a query a user ran (only queries that found something are offered later)."""
         key = normalise_query(text)
         if not key or len(key) > MAX_LOGGED_LENGTH:
             return
-        with self._db:
+        with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO query_log (text, count, hits, last_seen) VALUES (?, 1, ?, ?)"
                 " ON CONFLICT(text) DO UPDATE SET count = count + 1, hits = excluded.hits,"
@@ -44,9 +49,10 @@ class QueryLog:
         key = normalise_query(prefix)
         if not key:
             return []
-        rows = self._db.execute(
-            "SELECT text FROM query_log WHERE text >= ? AND text < ? AND hits > 0"
-            " ORDER BY count DESC, text LIMIT ?",
-            (key, key + "\uffff", limit),
-        )
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT text FROM query_log WHERE text >= ? AND text < ? AND hits > 0"
+                " ORDER BY count DESC, text LIMIT ?",
+                (key, key + "\uffff", limit),
+            ).fetchall()
         return [r[0] for r in rows]

@@ -66,6 +66,7 @@ class WebEndpoint:
     rps: float
     latency: Latency
     clients: int
+    error_kinds: dict[str, int] = field(default_factory=dict)  # HTTP status or exception → count
 
 
 @dataclass
@@ -166,7 +167,7 @@ def render_text(report: BenchReport) -> str:
     for w in report.web:
         lines.append(
             f"Веб {w.path}: {w.rps:.0f} запр/с, p50 {w.latency.p50_ms:.1f} мс, p95 {w.latency.p95_ms:.1f} мс "
-            f"({w.requests} запросов, {w.clients} клиентов, ошибок {w.errors})"
+            f"({w.requests} запросов, {w.clients} клиентов, ошибок {w.errors} {w.error_kinds or ''})"
         )
     lines.extend(f"Примечание: {n}" for n in report.notes)
     return "\n".join(lines)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ def drive(port: int, paths: Sequence[str], plan: LoadPlan, label: str) -> WebEnd
     """Send ``plan.requests`` GETs (cycling through ``paths``) from ``plan.clients`` threads."""
     _warm_up(port, paths, plan.warmup)
     latencies: list[float] = []
-    errors = 0
+    statuses: Counter[str] = Counter()
     next_index = 0
     lock = threading.Lock()
     deadline = time.monotonic() + plan.max_seconds
@@ -119,29 +120,28 @@ def drive(port: int, paths: Sequence[str], plan: LoadPlan, label: str) -> WebEnd
             return next_index - 1
 
     def client() -> None:
-        nonlocal errors
         conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
         mine: list[float] = []
-        failed = 0
+        failed: Counter[str] = Counter()
         while (i := take()) is not None:
             started = time.perf_counter()
             try:
                 conn.request("GET", paths[i % len(paths)])
                 response = conn.getresponse()
                 response.read()
-            except (OSError, http.client.HTTPException):
-                failed += 1
+            except (OSError, http.client.HTTPException) as exc:
+                failed[type(exc).__name__] += 1
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
                 continue
             if response.status == 200:
                 mine.append((time.perf_counter() - started) * 1000)
             else:
-                failed += 1
+                failed[str(response.status)] += 1
         conn.close()
         with lock:
             latencies.extend(mine)
-            errors += failed
+            statuses.update(failed)
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(plan.clients)]
     started = time.perf_counter()
@@ -151,7 +151,8 @@ def drive(port: int, paths: Sequence[str], plan: LoadPlan, label: str) -> WebEnd
         t.join(plan.max_seconds + REQUEST_TIMEOUT_S + 5)
     elapsed = time.perf_counter() - started
     return WebEndpoint(
-        path=label, requests=len(latencies) + errors, errors=errors, seconds=round(elapsed, 3),
+        path=label, requests=len(latencies) + sum(statuses.values()), errors=sum(statuses.values()),
+        error_kinds=dict(statuses), seconds=round(elapsed, 3),
         rps=round(len(latencies) / elapsed, 1) if elapsed else 0.0, latency=Latency.of(latencies),
         clients=plan.clients,
     )
