@@ -21,5 +21,18 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     from search_app.web import create_app
 
     app = create_app()
+    _warm_up(app)
     click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (потоков: {workers})")
     serve(app, host=host, port=port, threads=workers, ident="munnav")
+
+
+def _warm_up(app: object) -> None:
+    """Open the engine and build the spelling vocabulary before the first request."""
+    from search_app.backends.base import BackendError
+    from search_app.web.engine_ext import get_engine
+
+    with app.app_context():  # type: ignore[attr-defined]
+        try:
+            get_engine().vocabulary()
+        except BackendError as exc:
+            click.echo(f"Внимание: поисковый движок недоступен ({exc}); страницы покажут ошибку 503.", err=True)
