@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def register(group: click.Group) -> None:
@@ -26,12 +31,12 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     serve(app, host=host, port=port, threads=workers, ident="munnav")
 
 
-def _warm_up(app: object) -> None:
+def _warm_up(app: Flask) -> None:
     """Open the engine and build the spelling vocabulary before the first request."""
     from search_app.backends.base import BackendError
     from search_app.web.engine_ext import get_engine
 
-    with app.app_context():  # type: ignore[attr-defined]
+    with app.app_context():
         try:
             get_engine().vocabulary()
         except BackendError as exc:
