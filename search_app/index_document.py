@@ -7,7 +7,7 @@ from typing import Any
 
 from ingest.document import Document
 from search_app.analysis.analyzer import Analyzer
-from search_app.analysis.tokenizer import act_number_key, tokenize
+from search_app.analysis.tokenizer import act_number_key, token_texts
 
 NO_DEADLINE = 99991231  # sorts after every real deadline
 NO_DATE = 0
@@ -58,7 +58,7 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "refs": list(doc.refs),
         # Distinct surface forms: the vocabulary typo correction draws on.
         "forms": " ".join(dict.fromkeys(
-            t.text for t in tokenize(f"{doc.title} {doc.summary} {doc.body} {steps_text}") if t.text.isalpha()
+            t for t in token_texts(f"{doc.title} {doc.summary} {doc.body} {steps_text}") if t.isalpha()
         )),
         # Original texts: for engines that also analyse them (Elasticsearch's
         # `russian` fallback and `.exact` subfields); the embedded engine ignores them.

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from search_app.analysis.lemmatizer import Lemmatizer
 from search_app.analysis.synonyms import LemmaSeq, SynonymMap, read_synonym_files
-from search_app.analysis.tokenizer import Token, tokenize
+from search_app.analysis.tokenizer import Token, token_texts, tokenize
 
 DEFAULT_SYNONYMS_DIR = Path(__file__).resolve().parents[2] / "synonyms"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnalyzedToken:
     """A token of the original text with its lemma (spans point into the text)."""
 
@@ -33,6 +33,8 @@ class Analyzer:
             os.environ.get("MUNNAV_SYNONYMS_DIR", str(DEFAULT_SYNONYMS_DIR))
         )
         self._lemmatizer = Lemmatizer()
+        # Token text → (lemma, stop word?): every token is analysed once per process.
+        self._token_cache: dict[str, tuple[str, bool]] = {}
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
@@ -42,24 +44,34 @@ class Analyzer:
 
     def analyze_tokens(self, text: str) -> list[AnalyzedToken]:
         """Every token of ``text`` with lemma and offsets (stop words flagged)."""
+        cache = self._token_cache
         out = []
         for tok in tokenize(text):
-            lemma = self._lemma_of(tok)
-            out.append(AnalyzedToken(lemma, tok.start, tok.end, self._lemmatizer.is_stop_word(lemma)))
+            analysed = cache.get(tok.text) or self._analyse(tok.text)
+            out.append(AnalyzedToken(analysed[0], tok.start, tok.end, analysed[1]))
         return out
 
     def lemmas(self, text: str) -> list[str]:
         """Index-time analysis: the lemma stream without stop words."""
-        return [t.lemma for t in self.analyze_tokens(text) if not t.stop]
+        cache = self._token_cache
+        out = []
+        for token in token_texts(text):
+            lemma, stop = cache.get(token) or self._analyse(token)
+            if not stop:
+                out.append(lemma)
+        return out
 
     def lemma_text(self, text: str) -> str:
         """Lemmas joined by spaces, ready for a whitespace-tokenized field."""
         return " ".join(self.lemmas(text))
 
-    def _lemma_of(self, tok: Token) -> str:
-        if tok.is_act_number or not tok.text.isalpha():
-            return tok.text
-        return self._lemmatizer.lemma(tok.text)
+    def _analyse(self, token: str) -> tuple[str, bool]:
+        """Lemma and stop-word flag of one token text (``Token.text``), memoised."""
+        tok = Token(token, 0, len(token))
+        lemma = token if tok.is_act_number or not token.isalpha() else self._lemmatizer.lemma(token)
+        analysed = (lemma, self._lemmatizer.is_stop_word(lemma))
+        self._token_cache[token] = analysed
+        return analysed
 
     @cached_property
     def synonyms(self) -> SynonymMap:

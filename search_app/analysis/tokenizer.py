@@ -19,6 +19,9 @@ _TOKEN_RE = re.compile(
     rf"(?<![^\W_])(?:{_ACT_AFTER}|{_ACT_BEFORE})|(?P<dec>{_DECIMAL})|(?P<word>{_WORD})",
     re.UNICODE,
 )
+# The same tokens for a text without «фз»/«фкз», where no act number can match.
+_PLAIN_TOKEN_RE = re.compile(rf"{_DECIMAL}|{_WORD}", re.UNICODE)
+_ACT_ENDINGS = tuple("-" + s for s in ACT_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class Token:
 
     @property
     def is_act_number(self) -> bool:
-        return self.text.endswith(tuple("-" + s for s in ACT_SUFFIXES)) and self.text[0].isdigit()
+        return self.text.endswith(_ACT_ENDINGS) and self.text[0].isdigit()
 
 
 def normalize(text: str) -> str:
@@ -39,23 +42,37 @@ def normalize(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split text into normalised tokens, keeping offsets into ``text``."""
+def _fold(text: str) -> str:
     folded = normalize(text)
     if len(folded) != len(text):  # exotic case-folding changed length: fall back per char
         folded = "".join(normalize(ch)[:1] or ch for ch in text)
+    return folded
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into normalised tokens, keeping offsets into ``text``."""
+    folded = _fold(text)
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(folded):
-        if m.group("num1"):
+        kind = m.lastgroup
+        if kind == "word":
+            value = m.group()
+        elif kind == "dec":
+            value = m.group().replace(".", ",")
+        elif m.group("num1"):
             value = f"{m.group('num1')}-{m.group('suf1')}"
-        elif m.group("num2"):
-            value = f"{m.group('num2')}-{m.group('suf2')}"
-        elif m.group("dec"):
-            value = m.group("dec").replace(".", ",")
         else:
-            value = m.group("word")
+            value = f"{m.group('num2')}-{m.group('suf2')}"
         tokens.append(Token(value, m.start(), m.end()))
     return tokens
+
+
+def token_texts(text: str) -> list[str]:
+    """``[t.text for t in tokenize(text)]``, faster (index-time analysis of long texts)."""
+    folded = _fold(text)
+    if "фз" in folded or "фкз" in folded:
+        return [t.text for t in tokenize(text)]
+    return [t.replace(".", ",") if "." in t else t for t in _PLAIN_TOKEN_RE.findall(folded)]
 
 
 def act_number_key(raw: str) -> str:
