@@ -36,12 +36,13 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
     ]
     steps_text = " ".join(f"{s.title} {s.text}" for s in doc.steps)
     article = str(doc.extra.get("article") or "")
+    title, summary, body = token_texts(doc.title), token_texts(doc.summary), token_texts(f"{doc.body} {steps_text}")
     return {
         "id": doc.id,
         "kind": doc.kind,
-        "title": analyzer.lemma_text(doc.title),
-        "summary": analyzer.lemma_text(doc.summary),
-        "body": analyzer.lemma_text(f"{doc.body} {steps_text}"),
+        "title": " ".join(analyzer.token_lemmas(title)),
+        "summary": " ".join(analyzer.token_lemmas(summary)),
+        "body": " ".join(analyzer.token_lemmas(body)),
         "meta": analyzer.lemma_text(" ".join(p for p in meta_parts if p)),
         "doc_number": [act_number_key(doc.doc_number)] if doc.doc_number and not article else [],
         "article": article_index_keys(doc.doc_number, article),
@@ -57,9 +58,7 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
         "refs": list(doc.refs),
         # Distinct surface forms: the vocabulary typo correction draws on.
-        "forms": " ".join(dict.fromkeys(
-            t for t in token_texts(f"{doc.title} {doc.summary} {doc.body} {steps_text}") if t.isalpha()
-        )),
+        "forms": " ".join(dict.fromkeys(t for t in _form_tokens(doc, steps_text, title, summary, body) if t.isalpha())),
         # Original texts: for engines that also analyse them (Elasticsearch's
         # `russian` fallback and `.exact` subfields); the embedded engine ignores them.
         "title_text": doc.title,
@@ -67,3 +66,21 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "body_text": f"{doc.body} {steps_text}".strip(),
         "doc_number_text": doc.doc_number,
     }
+
+
+def _form_tokens(doc: Document, steps_text: str, *parts: list[str]) -> list[str]:
+    """Tokens of title, summary and body joined by spaces, reusing each part's tokens.
+
+    Only an act number («131 фз», «фз № 131») can span the space between two
+    parts, and then the tokens on both sides of that space hold a digit or
+    «фз»/«фкз»; only then is the joined text tokenized again.
+    """
+    filled = [part for part in parts if part]
+    for left, right in zip(filled, filled[1:], strict=False):
+        if _act_like(left[-1]) or _act_like(right[0]):
+            return token_texts(f"{doc.title} {doc.summary} {doc.body} {steps_text}")
+    return [t for part in filled for t in part]
+
+
+def _act_like(token: str) -> bool:
+    return not token.isalpha() or "фз" in token or "фкз" in token

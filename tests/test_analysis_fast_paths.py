@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.document import Document
 from search_app.analysis.analyzer import get_analyzer
 from search_app.analysis.tokenizer import token_texts, tokenize
+from search_app.index_document import build_index_document
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 TRICKY = [
@@ -41,3 +43,40 @@ def test_lemmas_match_analyzed_tokens_on_the_sample() -> None:
     for text in _sample_texts():
         assert token_texts(text) == [t.text for t in tokenize(text)]
         assert analyzer.lemmas(text) == [t.lemma for t in analyzer.analyze_tokens(text) if not t.stop]
+
+
+def _reference_fields(doc: Document) -> dict[str, str]:
+    """What build_index_document computed before it reused tokens across fields."""
+    analyzer = get_analyzer()
+    steps = " ".join(f"{s.title} {s.text}" for s in doc.steps)
+    joined = f"{doc.title} {doc.summary} {doc.body} {steps}"
+    return {
+        "title": analyzer.lemma_text(doc.title),
+        "summary": analyzer.lemma_text(doc.summary),
+        "body": analyzer.lemma_text(f"{doc.body} {steps}"),
+        "forms": " ".join(dict.fromkeys(t.text for t in tokenize(joined) if t.text.isalpha())),
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "body"),
+    [
+        ("Закон № 131", "ФЗ об общих принципах", "текст"),  # an act number across title and summary
+        ("Изменения в ФЗ", "№ 44 о закупках", ""),
+        ("Закон 131", "", "фз и 2.5 процента"),  # empty summary: title meets body
+        ("Субсидия", "—", "ФЗ-131 и 44-фз"),
+        ("Грант ТОС", "на благоустройство", "дворов и скверов"),
+    ],
+)
+def test_index_fields_match_the_reference_analysis(title: str, summary: str, body: str) -> None:
+    doc = Document(id="x", kind="measure", title=title, summary=summary, body=body)
+    fields = build_index_document(doc, get_analyzer())
+    assert {k: fields[k] for k in ("title", "summary", "body", "forms")} == _reference_fields(doc)
+
+
+def test_index_fields_match_the_reference_on_the_sample() -> None:
+    for path in sorted(SAMPLE_DIR.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
+            doc = Document.from_dict(json.loads(line))
+            fields = build_index_document(doc, get_analyzer())
+            assert {k: fields[k] for k in ("title", "summary", "body", "forms")} == _reference_fields(doc), doc.id

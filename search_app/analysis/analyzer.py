@@ -53,9 +53,13 @@ class Analyzer:
 
     def lemmas(self, text: str) -> list[str]:
         """Index-time analysis: the lemma stream without stop words."""
+        return self.token_lemmas(token_texts(text))
+
+    def token_lemmas(self, tokens: list[str]) -> list[str]:
+        """``lemmas`` of already tokenized text (``token_texts``), for callers that reuse the tokens."""
         cache = self._token_cache
         out = []
-        for token in token_texts(text):
+        for token in tokens:
             lemma, stop = cache.get(token) or self._analyse(token)
             if not stop:
                 out.append(lemma)

@@ -51,7 +51,10 @@ def _fold(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Split text into normalised tokens, keeping offsets into ``text``."""
-    folded = _fold(text)
+    return _tokens(_fold(text))
+
+
+def _tokens(folded: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(folded):
         kind = m.lastgroup
@@ -68,10 +71,25 @@ def tokenize(text: str) -> list[Token]:
 
 
 def token_texts(text: str) -> list[str]:
-    """``[t.text for t in tokenize(text)]``, faster (index-time analysis of long texts)."""
+    """``[t.text for t in tokenize(text)]``, faster (index-time analysis of long texts).
+
+    Only a piece containing «фз»/«фкз» can hold an act number; the rest is
+    split by a plain word/decimal pattern. Pieces end at ". ", which no token
+    spans (a decimal needs a digit after its dot; an act number has no dot).
+    """
     folded = _fold(text)
-    if "фз" in folded or "фкз" in folded:
-        return [t.text for t in tokenize(text)]
+    if "фз" not in folded and "фкз" not in folded:
+        return _plain_texts(folded)
+    out: list[str] = []
+    for piece in folded.split(". "):
+        if "фз" in piece or "фкз" in piece:
+            out += [t.text for t in _tokens(piece)]
+        else:
+            out += _plain_texts(piece)
+    return out
+
+
+def _plain_texts(folded: str) -> list[str]:
     return [t.replace(".", ",") if "." in t else t for t in _PLAIN_TOKEN_RE.findall(folded)]
 
 
