@@ -71,16 +71,16 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
 def _form_tokens(doc: Document, steps_text: str, *parts: list[str]) -> list[str]:
     """Tokens of title, summary and body joined by spaces, reusing each part's tokens.
 
-    Only an act number («131 фз», «фз № 131») can span the space between two
-    parts, and then the tokens on both sides of that space hold a digit or
-    «фз»/«фкз»; only then is the joined text tokenized again.
+    Only an act number can span the space between two parts: «131 | фз» puts
+    «фз» first on the right, «фз | № 131» or «фз n | 131» put «фз» or «n» last
+    on the left. Only then is the joined text tokenized again.
     """
     filled = [part for part in parts if part]
     for left, right in zip(filled, filled[1:], strict=False):
-        if _act_like(left[-1]) or _act_like(right[0]):
+        if _act_edge(left[-1]) or _act_edge(right[0]):
             return token_texts(f"{doc.title} {doc.summary} {doc.body} {steps_text}")
     return [t for part in filled for t in part]
 
 
-def _act_like(token: str) -> bool:
-    return not token.isalpha() or "фз" in token or "фкз" in token
+def _act_edge(token: str) -> bool:
+    return "фз" in token or "фкз" in token or token == "n"

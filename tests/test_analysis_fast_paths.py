@@ -66,6 +66,10 @@ def _reference_fields(doc: Document) -> dict[str, str]:
         ("Закон 131", "", "фз и 2.5 процента"),  # empty summary: title meets body
         ("Субсидия", "—", "ФЗ-131 и 44-фз"),
         ("Грант ТОС", "на благоустройство", "дворов и скверов"),
+        ("Поправки в фз n", "131 от 2003 года", "текст"),
+        ("Поправки в ФЗ №", "131", "текст"),
+        ("Конкурс 2027", "фкз о правительстве", "текст"),
+        ("Конкурс 2027", "гранты", "2 ФКЗ"),
     ],
 )
 def test_index_fields_match_the_reference_analysis(title: str, summary: str, body: str) -> None:
