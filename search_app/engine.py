@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from ingest.clock import today
@@ -31,7 +31,8 @@ from search_app.spelling.layout import switch_layout
 from search_app.spelling.speller import Speller
 from search_app.spelling.vocabulary import Vocabulary
 
-INDEX_BATCH = 1000
+INDEX_BATCH = 1000  # documents per store transaction
+INDEX_COMMIT = 20_000  # documents per index writer session (one commit): commits are costly
 RELATED_LEMMAS = 24
 
 
@@ -204,17 +205,25 @@ class SearchEngine:
     # -- writing ---------------------------------------------------------
 
     def import_documents(self, docs: Iterable[Document], source: str = "") -> ImportReport:
-        """Store each document; index only the new and changed ones."""
+        """Store each document; index only the new and changed ones.
+
+        Documents are stored a chunk (one transaction) at a time and streamed
+        into the index; the index commits once per ``INDEX_COMMIT`` documents.
+        """
         report = ImportReport()
-        for chunk in _chunks(docs, INDEX_BATCH):
-            changed: list[Document] = []
+        chunks = _chunks(docs, INDEX_BATCH)
+        for first in chunks:
+            group = chain([first], islice(chunks, INDEX_COMMIT // INDEX_BATCH - 1))
+            report.indexed += self.index_documents(self._store_changed(group, source, report))
+        return report
+
+    def _store_changed(self, chunks: Iterable[list[Document]], source: str, report: ImportReport) -> Iterator[Document]:
+        """Store each chunk; yield the documents that are new or changed."""
+        for chunk in chunks:
             for doc, outcome in zip(chunk, self.store.upsert_many(chunk, source=source), strict=True):
                 report.add(outcome)
                 if outcome in (Outcome.NEW, Outcome.UPDATED):
-                    changed.append(doc)
-            if changed:
-                report.indexed += self.index_documents(changed)
-        return report
+                    yield doc
 
     def index_documents(self, docs: Iterable[Document]) -> int:
         return self.backend.index(build_index_document(d, self.analyzer) for d in docs)

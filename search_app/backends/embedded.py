@@ -161,6 +161,9 @@ class EmbeddedBackend:
                 writer.delete_documents_by_term("id", doc["id"])
                 writer.add_document(to_tantivy(doc))
                 n += 1
+            if not n:  # nothing to write: keep the index (and its generation) as it is
+                writer.rollback()
+                return 0
             writer.commit()
             writer.wait_merging_threads()
         return n
