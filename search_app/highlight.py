@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from search_app.analysis.analyzer import AnalyzedToken, Analyzer
+from search_app.analysis.tokenizer import token_spans
 
 SNIPPET_CHARS = 260
 SCAN_CHARS = 20_000  # long texts (codes, consolidated acts) are scanned up to here
@@ -17,8 +18,7 @@ LEAD_CHARS = 60
 
 def highlight_all(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> str:
     """The whole (short) text, escaped, with matches marked (titles)."""
-    tokens = analyzer.analyze_tokens(text)
-    return _render(text, tokens, lemmas, 0, len(text))
+    return _render(text, matches(text, analyzer, lemmas), lemmas, 0, len(text))
 
 
 def make_snippet(
@@ -28,8 +28,9 @@ def make_snippet(
     text = " ".join(text[:SCAN_CHARS].split())
     if not text:
         return ""
-    tokens = analyzer.analyze_tokens(text)
-    matched = [i for i, t in enumerate(tokens) if t.lemma in lemmas]
+    # Only the tokens matching a lemma decide the passage and get a <mark>.
+    tokens = matches(text, analyzer, lemmas)
+    matched = list(range(len(tokens)))
     if not matched:
         return _cut(text, 0, max_chars, tokens, lemmas)
     best_start, best_score = matched[0], -1
@@ -40,6 +41,18 @@ def make_snippet(
             best_start, best_score = i, len(distinct)
     start = _word_start(text, max(0, tokens[best_start].start - LEAD_CHARS))
     return _cut(text, start, max_chars, tokens, lemmas)
+
+
+def matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> list[AnalyzedToken]:
+    """``[t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]``, without analysing every token."""
+    if not lemmas:
+        return []
+    out = []
+    for token, start, end in token_spans(text):
+        lemma, stop = analyzer.token_lemma(token)
+        if lemma in lemmas:
+            out.append(AnalyzedToken(lemma, start, end, stop))
+    return out
 
 
 def _cut(text: str, start: int, max_chars: int, tokens: list[AnalyzedToken], lemmas: frozenset[str]) -> str:

@@ -9,7 +9,8 @@ import pytest
 
 from ingest.document import Document
 from search_app.analysis.analyzer import get_analyzer
-from search_app.analysis.tokenizer import token_texts, tokenize
+from search_app.analysis.tokenizer import token_spans, token_texts, tokenize
+from search_app.highlight import matches
 from search_app.index_document import build_index_document
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -84,3 +85,12 @@ def test_index_fields_match_the_reference_on_the_sample() -> None:
             doc = Document.from_dict(json.loads(line))
             fields = build_index_document(doc, get_analyzer())
             assert {k: fields[k] for k in ("title", "summary", "body", "forms")} == _reference_fields(doc), doc.id
+
+
+def test_token_spans_and_highlight_matches_agree_with_full_analysis() -> None:
+    analyzer = get_analyzer()
+    for text in _sample_texts():
+        assert token_spans(text) == [(t.text, t.start, t.end) for t in tokenize(text)]
+        tokens = analyzer.analyze_tokens(text)
+        lemmas = frozenset(t.lemma for t in tokens[::7]) | {"131-фз", "и"}
+        assert matches(text, analyzer, lemmas) == [t for t in tokens if t.lemma in lemmas]

@@ -69,6 +69,10 @@ class Analyzer:
         """Lemmas joined by spaces, ready for a whitespace-tokenized field."""
         return " ".join(self.lemmas(text))
 
+    def token_lemma(self, token: str) -> tuple[str, bool]:
+        """Lemma and stop-word flag of one token text (``Token.text``), as ``analyze_tokens`` gives them."""
+        return self._token_cache.get(token) or self._analyse(token)
+
     def _analyse(self, token: str) -> tuple[str, bool]:
         """Lemma and stop-word flag of one token text (``Token.text``), memoised."""
         tok = Token(token, 0, len(token))

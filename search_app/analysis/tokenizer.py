@@ -89,6 +89,30 @@ def token_texts(text: str) -> list[str]:
     return out
 
 
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """``[(t.text, t.start, t.end) for t in tokenize(text)]``, faster (same pieces as ``token_texts``)."""
+    folded = _fold(text)
+    if "фз" not in folded and "фкз" not in folded:
+        return _plain_spans(folded, 0)
+    out: list[tuple[str, int, int]] = []
+    offset = 0
+    for piece in folded.split(". "):
+        if "фз" in piece or "фкз" in piece:
+            out += [(t.text, t.start + offset, t.end + offset) for t in _tokens(piece)]
+        else:
+            out += _plain_spans(piece, offset)
+        offset += len(piece) + 2
+    return out
+
+
+def _plain_spans(folded: str, offset: int) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _PLAIN_TOKEN_RE.finditer(folded):
+        value = m.group()
+        out.append((value.replace(".", ",") if "." in value else value, m.start() + offset, m.end() + offset))
+    return out
+
+
 def _plain_texts(folded: str) -> list[str]:
     return [t.replace(".", ",") if "." in t else t for t in _PLAIN_TOKEN_RE.findall(folded)]
 
