@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ def choose(ref: ActRef, candidates: list[ActEntry]) -> list[ActEntry]:
     return [c for c in candidates if type_matches(ref.type_hint, c.doc_type)]
 
 
+def first_article_number(article: str) -> str:
+    """«ст. 14» → «14»; «статьи 26.1 и 27» → «26.1»; no article → «»."""
+    found = re.search(r"\d+(?:\.\d+)*", article)
+    return found.group(0) if found else ""
+
+
 class ActIndex:
     """Acts by normalised number, re-read from the store at most once a minute."""
 
@@ -38,6 +45,7 @@ class ActIndex:
         self.doc_url = doc_url  # with a «{id}» placeholder
         self.search_url = search_url
         self._by_number: dict[str, list[ActEntry]] = {}
+        self._articles: dict[tuple[str, str], str] = {}  # (act id, article) → article doc id
         self._loaded_at = -REFRESH_SECONDS
         self._lock = threading.Lock()
 
@@ -49,8 +57,13 @@ class ActIndex:
                 "SELECT id, data FROM documents WHERE kind = 'legal_act' AND withdrawn_at IS NULL"
             ).fetchall()
             by_number: dict[str, list[ActEntry]] = {}
+            articles: dict[tuple[str, str], str] = {}
             for row in rows:
                 data = json.loads(row["data"])
+                if data.get("article") and data.get("act_id"):
+                    # An article of an act: linked to from «ст. N …», never mistaken for the act.
+                    articles.setdefault((str(data["act_id"]), str(data["article"])), row["id"])
+                    continue
                 number = data.get("doc_number")
                 if not number:
                     continue
@@ -61,6 +74,7 @@ class ActIndex:
                 )
                 by_number.setdefault(normalize_number(number), []).append(entry)
             self._by_number = by_number
+            self._articles = articles
             self._loaded_at = time.monotonic()
             return by_number
 
@@ -70,6 +84,10 @@ class ActIndex:
         if not candidates:
             return None
         if len(candidates) == 1:
-            return ActLink(self.doc_url.replace("{id}", candidates[0].id), candidates[0].title)
+            act = candidates[0]
+            article = self._articles.get((act.id, first_article_number(ref.article)))
+            if article:
+                return ActLink(self.doc_url.replace("{id}", article), act.title)
+            return ActLink(self.doc_url.replace("{id}", act.id), act.title)
         query = urlencode([("q", f"№ {ref.number}"), ("kind", "legal_act")])
         return ActLink(f"{self.search_url}?{query}", f"Акты № {ref.number}: {len(candidates)}")
