@@ -124,8 +124,8 @@ def evaluate_cmd(corpus: Path, queries: Path, as_json: bool) -> None:
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_table(report))
+        return
+    click.echo(format_table(report))
     click.echo(report.summary_line())
 
 
