@@ -74,7 +74,7 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
         core.append((Occur.Should, Query.boost_query(Query.term_query(schema, "article", key), boost)))
     outer: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(core))]
     if parsed.kinds:
-        kinds = Query.term_set_query(schema, "kind", list(parsed.kinds))
+        kinds = _any_of(schema, "kind", list(parsed.kinds))
         outer.append((Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)))
     lemmas = parsed.lemmas
     if len(lemmas) >= 2:
@@ -88,7 +88,7 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
 
 def finished_query(schema: tantivy.Schema, today: dt.date) -> Query:
     """Closed/expired, or the deadline has passed."""
-    statuses = Query.term_set_query(schema, "status", sorted(FINISHED_STATUSES))
+    statuses = _any_of(schema, "status", sorted(FINISHED_STATUSES))
     overdue = Query.range_query(
         schema, "deadline", tantivy.FieldType.Integer, NO_DATE + 1, date_key(today), True, False
     )
@@ -103,9 +103,9 @@ def filter_queries(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = 
         if name == skip or not values:
             continue
         if name == "year":
-            out.append(Query.term_set_query(schema, "year", [int(v) for v in values]))
+            out.append(_any_of(schema, "year", [int(v) for v in values]))
         else:
-            out.append(Query.term_set_query(schema, name, list(values)))
+            out.append(_any_of(schema, name, list(values)))
     if q.year_from or q.year_to:
         out.append(
             Query.range_query(schema, "year", tantivy.FieldType.Integer, q.year_from or 1, q.year_to or 9999)
@@ -119,8 +119,21 @@ def filter_queries(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = 
     if q.open_now:
         out.append(_not(finished_query(schema, plan.today)))
     if plan.exclude_ids:
-        out.append(_not(Query.term_set_query(schema, "id", list(plan.exclude_ids))))
+        out.append(_not(_any_of(schema, "id", list(plan.exclude_ids))))
     return out
+
+
+def _any_of(schema: tantivy.Schema, field: str, values: list) -> Query:  # noqa: ANN001 - str or int terms
+    """Documents whose ``field`` holds any of ``values``.
+
+    An OR of term queries, not ``term_set_query``: that one builds a bitset of
+    every matching document on each query, which costs more than the search
+    itself for frequent values such as «closed».
+    """
+    terms = [Query.term_query(schema, field, v) for v in values]
+    if len(terms) == 1:
+        return terms[0]
+    return Query.boolean_query([(Occur.Should, t) for t in terms])
 
 
 def _not(query: Query) -> Query:
@@ -143,7 +156,7 @@ def scored_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
     if plan.parsed.is_empty and not plan.boost_topics:
         return matched
     if plan.boost_topics:
-        topics = Query.term_set_query(schema, "topics", list(plan.boost_topics))
+        topics = _any_of(schema, "topics", list(plan.boost_topics))
         matched = Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST))])
     finished = finished_query(schema, plan.today)
     live = Query.boolean_query([(Occur.Must, matched), (Occur.MustNot, finished)])
