@@ -1,10 +1,16 @@
-"""``munnav serve``: the web app under waitress, a production WSGI server."""
+"""``munnav serve``: the web app under gunicorn (several processes, threads in each).
+
+One Python process serves on one core (the GIL), so the production server
+runs several worker processes; each opens its own engine and index readers.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 import click
+from gunicorn.app.base import BaseApplication
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -14,21 +20,43 @@ def register(group: click.Group) -> None:
     group.add_command(serve_cmd)
 
 
+def default_workers() -> int:
+    return max(2, min(8, (os.cpu_count() or 1) + 1))
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
-@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Число потоков обработки запросов.")
-def serve_cmd(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Число процессов (по умолчанию: ядра + 1, не больше 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Потоков в каждом процессе.")
+def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
     """Запустить веб-приложение и API."""
-    from waitress import serve
+    processes = workers or default_workers()
+    click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
+    MunnavServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": processes,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "munnav",
+        }
+    ).run()
 
+
+def _load_app() -> Flask:
     from search_app.web import create_app
 
     app = create_app()
     _warm_up(app)
-    click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (потоков: {workers})")
-    serve(app, host=host, port=port, threads=workers, ident="munnav")
+    return app
 
 
 def _warm_up(app: Flask) -> None:
@@ -41,3 +69,18 @@ def _warm_up(app: Flask) -> None:
             get_engine().vocabulary()
         except BackendError as exc:
             click.echo(f"Внимание: поисковый движок недоступен ({exc}); страницы покажут ошибку 503.", err=True)
+
+
+class MunnavServer(BaseApplication):
+    """gunicorn driven from code: options from the CLI, the app built in each worker."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return _load_app()
