@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 # URL parameter ↔ SearchQuery filter field.
 FILTER_PARAMS: dict[str, str] = {
@@ -91,8 +92,15 @@ class UrlState:
         return self._changed(rest, keep_page=name == "page")
 
     def query_string(self) -> str:
-        return urlencode(self.pairs)
+        # Same output as urlencode(self.pairs); each pair is encoded once and
+        # reused, since a results page builds a link for every facet value.
+        return "&".join(_encoded_pair(key, value) for key, value in self.pairs)
 
     def url(self, path: str) -> str:
         qs = self.query_string()
         return f"{path}?{qs}" if qs else path
+
+
+@lru_cache(maxsize=8192)
+def _encoded_pair(key: str, value: str) -> str:
+    return f"{quote_plus(key)}={quote_plus(value)}"

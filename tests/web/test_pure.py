@@ -255,3 +255,14 @@ def test_ref_status(fields: dict | None, level: str, label: str) -> None:
 def test_csv_cells_never_become_formulas() -> None:
     assert [safe_cell(v) for v in ("=HYPERLINK(1)", "+7", "-x", "@SUM", "обычный", None, 5.0, 2.5, 3)] == [
         "'=HYPERLINK(1)", "'+7", "'-x", "'@SUM", "обычный", "", "5", "2.5", "3"]
+
+
+def test_query_string_matches_urlencode() -> None:
+    from urllib.parse import urlencode
+
+    from search_app.web.urlstate import UrlState
+
+    pairs = [("q", "грант & субсидия"), ("kind", "measure"), ("region", "Ханты-Мансийский автономный округ — Югра"),
+             ("amount_from", "1 000"), ("page", "2")]
+    state = UrlState.from_pairs(pairs)
+    assert state.query_string() == urlencode(state.pairs)
