@@ -22,7 +22,7 @@ from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
 from search_app.highlight import highlight_all, make_snippet
-from search_app.index_document import build_index_document
+from search_app.parallel_analysis import index_documents as parallel_index_documents
 from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
 from search_app.query_log import QueryLog
 from search_app.ranking import TEXT_FIELDS
@@ -226,7 +226,7 @@ class SearchEngine:
                     yield doc
 
     def index_documents(self, docs: Iterable[Document]) -> int:
-        return self.backend.index(build_index_document(d, self.analyzer) for d in docs)
+        return self.backend.index(parallel_index_documents(docs, self.analyzer))
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         """Drop documents from the index (withdrawn ones stay in the store)."""
@@ -235,7 +235,7 @@ class SearchEngine:
     def reindex(self, progress: Callable[[int], None] | None = None) -> str:
         """Rebuild the whole index from the store and switch to it atomically."""
         expected = self.store.count()
-        docs = (build_index_document(d, self.analyzer) for d in self.store.iter_documents())
+        docs = parallel_index_documents(self.store.iter_documents(), self.analyzer)
         return self.backend.rebuild(docs, expected, progress)
 
 

