@@ -27,6 +27,7 @@ SCALAR_PARAMS: tuple[str, ...] = (
     "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page", "verbatim",
 )
 KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:])
+_PARAM_ORDER: dict[str, int] = {name: i for i, name in enumerate(KNOWN_PARAMS)}
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,7 @@ class UrlState:
             elif (name, value) in kept:
                 continue
             kept.append((name, value))
-        order = {name: i for i, name in enumerate(KNOWN_PARAMS)}
-        return cls(tuple(sorted(kept, key=lambda p: order[p[0]])))
+        return cls(tuple(sorted(kept, key=lambda p: _PARAM_ORDER[p[0]])))
 
     def get(self, name: str, default: str = "") -> str:
         for key, value in self.pairs:
