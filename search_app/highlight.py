@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from search_app.analysis.analyzer import AnalyzedToken, Analyzer
-from search_app.analysis.tokenizer import token_spans
+from search_app.analysis.tokenizer import iter_token_spans
 
 SNIPPET_CHARS = 260
 SCAN_CHARS = 20_000  # long texts (codes, consolidated acts) are scanned up to here
@@ -24,23 +24,47 @@ def highlight_all(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> str:
 def make_snippet(
     text: str, analyzer: Analyzer, lemmas: frozenset[str], max_chars: int = SNIPPET_CHARS
 ) -> str:
-    """The passage of ``text`` with the most distinct query lemmas, marked."""
+    """The passage of ``text`` with the most distinct query lemmas (the first such), marked."""
     text = " ".join(text[:SCAN_CHARS].split())
     if not text:
         return ""
     # Only the tokens matching a lemma decide the passage and get a <mark>.
-    tokens = matches(text, analyzer, lemmas)
-    matched = list(range(len(tokens)))
-    if not matched:
+    tokens = _passage_matches(text, analyzer, lemmas, max_chars)
+    if not tokens:
         return _cut(text, 0, max_chars, tokens, lemmas)
-    best_start, best_score = matched[0], -1
-    for i in matched:
+    best_start, best_score = 0, -1
+    for i in range(len(tokens)):
         window_end = tokens[i].start + max_chars - LEAD_CHARS
-        distinct = {tokens[j].lemma for j in matched if i <= j and tokens[j].end <= window_end}
+        distinct = {t.lemma for t in tokens[i:] if t.end <= window_end}
         if len(distinct) > best_score:
             best_start, best_score = i, len(distinct)
     start = _word_start(text, max(0, tokens[best_start].start - LEAD_CHARS))
     return _cut(text, start, max_chars, tokens, lemmas)
+
+
+def _passage_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str], max_chars: int) -> list[AnalyzedToken]:
+    """The matches ``make_snippet`` needs: all of them, or as far as the cut of the
+    first window that holds every query lemma reaches (no later passage can beat it)."""
+    out: list[AnalyzedToken] = []
+    if not lemmas:
+        return out
+    window = max_chars - LEAD_CHARS
+    stop_at: int | None = None
+    first = 0  # earliest match whose window can still hold the newest one
+    for token, start, end in iter_token_spans(text):
+        if stop_at is not None and end > stop_at:
+            break
+        lemma, stop = analyzer.token_lemma(token)
+        if lemma not in lemmas:
+            continue
+        out.append(AnalyzedToken(lemma, start, end, stop))
+        if stop_at is None:
+            while out[first].start + window < end:
+                first += 1
+            if len({t.lemma for t in out[first:]}) == len(lemmas):
+                # the cut starts at most LEAD_CHARS before its first match (or at 0)
+                stop_at = max(max_chars, out[first].start + max_chars)
+    return out
 
 
 def matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> list[AnalyzedToken]:
@@ -48,7 +72,7 @@ def matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> list[Analy
     if not lemmas:
         return []
     out = []
-    for token, start, end in token_spans(text):
+    for token, start, end in iter_token_spans(text):
         lemma, stop = analyzer.token_lemma(token)
         if lemma in lemmas:
             out.append(AnalyzedToken(lemma, start, end, stop))

@@ -7,6 +7,7 @@ Every spelling of a federal-law number (``131-ФЗ``, ``131 фз``, ``ФЗ-131``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 ACT_SUFFIXES = ("фкз", "фз")
@@ -91,26 +92,29 @@ def token_texts(text: str) -> list[str]:
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
     """``[(t.text, t.start, t.end) for t in tokenize(text)]``, faster (same pieces as ``token_texts``)."""
+    return list(iter_token_spans(text))
+
+
+def iter_token_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """``token_spans`` one at a time, for callers that may stop early."""
     folded = _fold(text)
     if "фз" not in folded and "фкз" not in folded:
-        return _plain_spans(folded, 0)
-    out: list[tuple[str, int, int]] = []
+        yield from _plain_spans(folded, 0)
+        return
     offset = 0
     for piece in folded.split(". "):
         if "фз" in piece or "фкз" in piece:
-            out += [(t.text, t.start + offset, t.end + offset) for t in _tokens(piece)]
+            for t in _tokens(piece):
+                yield (t.text, t.start + offset, t.end + offset)
         else:
-            out += _plain_spans(piece, offset)
+            yield from _plain_spans(piece, offset)
         offset += len(piece) + 2
-    return out
 
 
-def _plain_spans(folded: str, offset: int) -> list[tuple[str, int, int]]:
-    out = []
+def _plain_spans(folded: str, offset: int) -> Iterator[tuple[str, int, int]]:
     for m in _PLAIN_TOKEN_RE.finditer(folded):
         value = m.group()
-        out.append((value.replace(".", ",") if "." in value else value, m.start() + offset, m.end() + offset))
-    return out
+        yield (value.replace(".", ",") if "." in value else value, m.start() + offset, m.end() + offset)
 
 
 def _plain_texts(folded: str) -> list[str]:

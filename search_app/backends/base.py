@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from search_app.analysis.query_parser import ParsedQuery
@@ -29,13 +29,44 @@ class SearchPlan:
     boost_topics: tuple[str, ...] = ()
 
 
-@dataclass
-class BackendHits:
-    """Ids with scores for the requested page, the total, and raw facet buckets."""
+Facets = dict[str, list[tuple[str, int]]]
 
-    total: int
-    hits: list[tuple[str, float]]
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+class BackendHits:
+    """Ids with scores for the requested page, the total, and raw facet buckets.
+
+    A backend may compute the total and facets while the engine shapes the hits:
+    ``pending`` is then called once, on first access, and gives both.
+    """
+
+    def __init__(
+        self,
+        total: int | None,
+        hits: list[tuple[str, float]],
+        facets: Facets | None = None,
+        pending: Callable[[], tuple[int, Facets]] | None = None,
+    ) -> None:
+        self.hits = hits
+        self._total = total
+        self._facets = facets or {}
+        self._pending = pending
+
+    def _resolve(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            total, self._facets = pending()
+            if self._total is None:
+                self._total = total
+
+    @property
+    def total(self) -> int:
+        self._resolve()
+        return self._total or 0
+
+    @property
+    def facets(self) -> Facets:
+        self._resolve()
+        return self._facets
 
 
 class SearchBackend(Protocol):

@@ -8,23 +8,20 @@ from pathlib import Path
 
 import tantivy
 
+from ingest.document import FINISHED_STATUSES
 from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
+from search_app.backends.demotion import demote_top, finished_flags
 from search_app.backends.index_dirs import IndexDirs
-from search_app.backends.tantivy_query import KEYWORD_FIELDS, match_query, scored_query
+from search_app.backends.tantivy_facets import (
+    MULTI_VALUED,
+    SPLIT_COLUMNS,
+    facets_pending,
+    split_columns,
+)
+from search_app.backends.tantivy_query import KEYWORD_FIELDS, ranked_query
 from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 64_000_000
-_FACET_FIELDS = (*KEYWORD_FIELDS, "year")
-# Multi-valued facets are also kept as single-valued fast columns (1st, 2nd, …
-# value, then the rest): tantivy counts single-valued columns ~4× faster than one
-# multi-valued column. A value occurs once per document, so the columns' counts add up.
-MULTI_VALUED = ("regions", "topics", "audience")
-SPLIT_COLUMNS = 3
-SPLIT_TERMS = 2000
-
-
-def split_columns(field: str) -> tuple[str, ...]:
-    return (*(f"{field}__{i}" for i in range(SPLIT_COLUMNS)), f"{field}__rest")
 
 
 def build_schema() -> tantivy.Schema:
@@ -45,6 +42,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_integer_field(name, indexed=True, fast=True)
     for name in ("amount_min", "amount_max"):
         sb.add_float_field(name, indexed=True, fast=True)
+    sb.add_boolean_field("closed", fast=True)  # status closed/expired: read when demoting the top window
     return sb.build()
 
 
@@ -57,6 +55,7 @@ _SCHEMA_FIELDS = frozenset(
 
 def to_tantivy(doc: IndexDoc) -> tantivy.Document:
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
+    fields["closed"] = doc.get("status") in FINISHED_STATUSES
     for name in MULTI_VALUED:
         values = fields.get(name) or []
         *singles, rest = split_columns(name)
@@ -119,47 +118,33 @@ class EmbeddedBackend:
     def search(self, plan: SearchPlan) -> BackendHits:
         searcher = self._searcher()
         q = plan.query
-        query = scored_query(SCHEMA, plan)
-        kwargs: dict[str, object] = {}
+        # Facets and the total are counted in other threads while this one finds
+        # the page and the engine shapes it.
+        pending = facets_pending(SCHEMA, searcher, plan) if q.with_facets else None
+        count = pending is None
+        query = ranked_query(SCHEMA, plan)
         sort = q.sort
         if sort == "relevance" and plan.parsed.is_empty and not plan.boost_topics:
             sort = "newest"
-        if sort == "newest":
-            kwargs = {"order_by_field": "published", "order": tantivy.Order.Desc}
-        elif sort == "deadline":
-            kwargs = {"order_by_field": "deadline", "order": tantivy.Order.Asc}
-        result = searcher.search(query, limit=q.per_page, count=True, offset=q.offset, **kwargs)
-        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in result.hits]
-        facets = self._facets(searcher, plan) if q.with_facets else {}
-        return BackendHits(total=result.count or 0, hits=hits, facets=facets)
+        counted: list[int] = []
+        if sort == "relevance":
 
-    def _facets(self, searcher: tantivy.Searcher, plan: SearchPlan) -> dict[str, list[tuple[str, int]]]:
-        """Disjunctive facets: each facet counted without its own selection."""
-        size = plan.query.facet_size
-        selected = [f for f in _FACET_FIELDS if plan.query.filters.get(f)]
-        groups: dict[str | None, list[str]] = {None: [f for f in _FACET_FIELDS if f not in selected]}
-        for name in selected:
-            groups[name] = [name]
-        out: dict[str, list[tuple[str, int]]] = {}
-        for skip, fields in groups.items():
-            if not fields:
-                continue
-            columns = {f: split_columns(f) if f in MULTI_VALUED else (f,) for f in fields}
-            # Split columns are summed, so each must list every value it has, not its top ones.
-            aggs = {
-                c: {"terms": {"field": c, "size": size if len(cols) == 1 else max(size, SPLIT_TERMS)}}
-                for cols in columns.values() for c in cols
-            }
-            raw = searcher.aggregate(match_query(SCHEMA, plan, skip), aggs)
-            for f, cols in columns.items():
-                counts: dict[str, int] = {}
-                for column in cols:
-                    for b in raw.get(column, {}).get("buckets", []):
-                        key = _bucket_key(b["key"])
-                        counts[key] = counts.get(key, 0) + int(b["doc_count"])
-                ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                out[f] = [(k, c) for k, c in ranked if k not in ("", "0", "none")][:size]
-        return out
+            def top(limit: int) -> list[tuple[float, tantivy.DocAddress]]:
+                result = searcher.search(query, limit=limit, count=count and not counted)
+                if count and not counted:
+                    counted.append(result.count or 0)
+                return [(float(score), addr) for score, addr in result.hits]
+
+            page = demote_top(top, finished_flags(searcher, plan.today), q.offset + q.per_page)[q.offset :]
+        else:
+            field, order = ("published", tantivy.Order.Desc) if sort == "newest" else ("deadline", tantivy.Order.Asc)
+            result = searcher.search(
+                query, limit=q.per_page, count=count, offset=q.offset, order_by_field=field, order=order
+            )
+            counted.append(result.count or 0)
+            page = [(0.0, addr) for _, addr in result.hits]
+        hits = [(searcher.doc(addr)["id"][0], score) for score, addr in page]
+        return BackendHits(total=counted[0] if count else None, hits=hits, pending=pending)
 
     def vocabulary(self, prefix: str, limit: int = 50, field: str = "title") -> list[tuple[str, int]]:
         return self._searcher().terms_with_prefix(field, prefix, limit=limit)
@@ -265,9 +250,3 @@ def _meta_stamp(path: Path | None) -> int:
         return (path / "meta.json").stat().st_mtime_ns
     except FileNotFoundError:
         return 0
-
-
-def _bucket_key(key: object) -> str:
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)

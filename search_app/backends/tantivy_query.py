@@ -15,7 +15,6 @@ from search_app.ranking import (
     ACT_NUMBER_BOOST,
     ARTICLE_BOOST,
     FIELD_BOOSTS,
-    FINISHED_FACTOR,
     KIND_INTENT_BOOST,
     RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
@@ -150,17 +149,17 @@ def match_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = Non
     return Query.boolean_query(subs)
 
 
-def scored_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
-    """The ranking query: finished documents multiplied by FINISHED_FACTOR."""
+def ranked_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
+    """The ranking query before demotion: text + filters, plus the related-topics boost.
+
+    Finished documents are multiplied by FINISHED_FACTOR afterwards, on the top
+    window (``demotion.demote_top``): evaluating the finished condition inside
+    the query doubled its cost.
+    """
     matched = match_query(schema, plan)
-    if plan.parsed.is_empty and not plan.boost_topics:
+    if not plan.boost_topics:
         return matched
-    if plan.boost_topics:
-        topics = _any_of(schema, "topics", list(plan.boost_topics))
-        matched = Query.boolean_query([(Occur.Must, matched), (Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST))])
-    finished = finished_query(schema, plan.today)
-    live = Query.boolean_query([(Occur.Must, matched), (Occur.MustNot, finished)])
-    done = Query.boolean_query([(Occur.Must, matched), (Occur.Must, Query.const_score_query(finished, 0.0))])
+    topics = _any_of(schema, "topics", list(plan.boost_topics))
     return Query.boolean_query(
-        [(Occur.Should, live), (Occur.Should, Query.boost_query(done, FINISHED_FACTOR))]
+        [(Occur.Must, matched), (Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST))]
     )
