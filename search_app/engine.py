@@ -34,6 +34,7 @@ from search_app.spelling.vocabulary import Vocabulary
 INDEX_BATCH = 1000  # documents per store transaction
 INDEX_COMMIT = 20_000  # documents per index writer session (one commit): commits are costly
 RELATED_LEMMAS = 24
+WARM_FORMS = 200_000  # surface forms analysed ahead when the index vocabulary is loaded
 
 
 @dataclass
@@ -105,7 +106,11 @@ class SearchEngine:
             for name in TEXT_FIELDS:
                 for term, df in self.backend.terms(name).items():
                     lemmas[term] = max(df, lemmas.get(term, 0))
-            self._vocabulary = (generation, Vocabulary(self.backend.terms("forms"), lemmas))
+            forms = self.backend.terms("forms")
+            self._vocabulary = (generation, Vocabulary(forms, lemmas))
+            # The index's most frequent surface forms, analysed once here, spare
+            # pymorphy3 on the request path when snippets are marked.
+            self.analyzer.warm(sorted(forms, key=lambda f: -forms[f])[:WARM_FORMS])
         return self._vocabulary[1]
 
     def _result(self, plan: SearchPlan, raw: BackendHits, started: float) -> SearchResult:

@@ -27,7 +27,7 @@ def _reference_snippet(text: str, lemmas: frozenset[str]) -> str:
     """The exhaustive version: every match found, then the first best window."""
     analyzer = get_analyzer()
     text = " ".join(text[:SCAN_CHARS].split())
-    tokens = matches(text, analyzer, lemmas)
+    tokens = [t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]
     if not tokens:
         return _cut(text, 0, SNIPPET_CHARS, tokens, lemmas)
     best, best_score = 0, -1
@@ -71,3 +71,18 @@ def test_single_word_snippet_is_the_first_occurrence() -> None:
     snippet = make_snippet(text, analyzer, frozenset({"субсидия"}))
     assert snippet.count("<mark>") >= 1
     assert "<mark>Субсидия</mark> на ремонт дорог" in snippet
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Субсидии 12.5 млн: субсидия по 131-ФЗ и ФЗ-131, субсидией — северо-западный округ.",
+        "В 2024 году 12.2024 и 2024год: субсидия, СУБСИДИЯ, субсидиям; ёлка и елка.",
+        "Северо-западный, западный; западные и ЗАПАДНЫЙ_2 западный.",
+    ],
+)
+@pytest.mark.parametrize("lemmas", [{"субсидия"}, {"2024"}, {"западный", "елка"}, {"131-фз", "субсидия"}, {"12,5"}])
+def test_matches_equal_full_tokenization(text: str, lemmas: set[str]) -> None:
+    analyzer = get_analyzer()
+    expected = [t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]
+    assert matches(text, analyzer, frozenset(lemmas)) == expected

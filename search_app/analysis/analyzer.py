@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -72,6 +73,21 @@ class Analyzer:
     def token_lemma(self, token: str) -> tuple[str, bool]:
         """Lemma and stop-word flag of one token text (``Token.text``), as ``analyze_tokens`` gives them."""
         return self._token_cache.get(token) or self._analyse(token)
+
+    def warm(self, tokens: Iterable[str]) -> int:
+        """Analyse the tokens not seen yet; returns how many were new.
+
+        A fresh process (a server worker, or one whose import was analysed in
+        worker processes) would otherwise pay pymorphy3 for each word on the
+        first snippets that contain it.
+        """
+        cache = self._token_cache
+        new = 0
+        for token in tokens:
+            if token not in cache:
+                self._analyse(token)
+                new += 1
+        return new
 
     def _analyse(self, token: str) -> tuple[str, bool]:
         """Lemma and stop-word flag of one token text (``Token.text``), memoised."""

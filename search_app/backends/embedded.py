@@ -15,7 +15,7 @@ from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_facets import (
     MULTI_VALUED,
     SPLIT_COLUMNS,
-    facets_pending,
+    FacetCounter,
     split_columns,
 )
 from search_app.backends.tantivy_query import KEYWORD_FIELDS, ranked_query
@@ -77,10 +77,15 @@ class EmbeddedBackend:
         self._opened: tuple[int, Path | None] = (-1, None)
         self._meta_stamp = 0
         self._lock = threading.Lock()
+        self._facets = FacetCounter()
 
     # -- reading ---------------------------------------------------------
 
     def _searcher(self) -> tantivy.Searcher:
+        return self._snapshot()[0]
+
+    def _snapshot(self) -> tuple[tantivy.Searcher, tuple[int, int]]:
+        """A searcher and the generation it reads, taken together."""
         with self._lock:
             stamp = self.dirs.pointer_stamp()
             if self._index is None or stamp != self._opened[0]:
@@ -96,7 +101,7 @@ class EmbeddedBackend:
                 if meta != self._meta_stamp:
                     self._index.reload()
                     self._meta_stamp = meta
-            return self._index.searcher()
+            return self._index.searcher(), (self._opened[0], self._meta_stamp)
 
     def _create_empty(self) -> Path:
         with self.dirs.write_lock():
@@ -116,11 +121,11 @@ class EmbeddedBackend:
         return self._searcher().num_docs
 
     def search(self, plan: SearchPlan) -> BackendHits:
-        searcher = self._searcher()
+        searcher, generation = self._snapshot()
         q = plan.query
         # Facets and the total are counted in other threads while this one finds
         # the page and the engine shapes it.
-        pending = facets_pending(SCHEMA, searcher, plan) if q.with_facets else None
+        pending = self._facets.pending(SCHEMA, searcher, plan, generation) if q.with_facets else None
         count = pending is None
         query = ranked_query(SCHEMA, plan)
         sort = q.sort
@@ -155,8 +160,7 @@ class EmbeddedBackend:
 
     def generation(self) -> tuple[int, int]:
         """Changes whenever the index visible to readers changes."""
-        self._searcher()
-        return (self._opened[0], self._meta_stamp)
+        return self._snapshot()[1]
 
     def doc_freq(self, field: str, term: str) -> int:
         return self._searcher().doc_freq(field, term)

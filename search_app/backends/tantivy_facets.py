@@ -3,19 +3,26 @@
 Each selected facet is counted without its own selection (one aggregation per
 selected facet, one for the rest). The aggregations run in a small thread pool,
 so they overlap with finding and shaping the page: tantivy releases the GIL.
+
+Counting reads a column value per matching document, so a query matching most
+of the index (a common word, or no text at all) is counted by its complement:
+the counts over the whole index (kept per index generation) minus the counts
+over the documents the query does not match. The result is the same.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import tantivy
+from tantivy import Occur, Query
 
 from search_app.backends.base import Facets, SearchPlan
-from search_app.backends.tantivy_query import KEYWORD_FIELDS, match_query
+from search_app.backends.tantivy_query import KEYWORD_FIELDS, filter_queries, match_query
+from search_app.ranking import TEXT_FIELDS
 
 FACET_FIELDS = (*KEYWORD_FIELDS, "year")
 # Multi-valued facets are also kept as single-valued fast columns (1st, 2nd, …
@@ -23,8 +30,11 @@ FACET_FIELDS = (*KEYWORD_FIELDS, "year")
 # multi-valued column. A value occurs once per document, so the columns' counts add up.
 MULTI_VALUED = ("regions", "topics", "audience")
 SPLIT_COLUMNS = 3
-SPLIT_TERMS = 2000  # split columns are summed, so each must list every value it has
+ALL_TERMS = 2000  # summed or subtracted columns must list every value they have
 EMPTY_KEYS = frozenset({"", "0", "none"})
+COMPLEMENT_SHARE = 0.5  # count by the complement when the query surely matches more than this
+
+ColumnCounts = dict[str, dict[str, int]]
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None  # (owner pid, pool): threads do not survive fork
 _pool_lock = threading.Lock()
@@ -34,56 +44,131 @@ def split_columns(field: str) -> tuple[str, ...]:
     return (*(f"{field}__{i}" for i in range(SPLIT_COLUMNS)), f"{field}__rest")
 
 
-def facets_pending(
-    schema: tantivy.Schema, searcher: tantivy.Searcher, plan: SearchPlan
-) -> Callable[[], tuple[int, Facets]]:
-    """Start counting; the returned callable waits and gives ``(total, facets)``."""
-    selected = [f for f in FACET_FIELDS if plan.query.filters.get(f)]
-    groups: dict[str | None, list[str]] = {None: [f for f in FACET_FIELDS if f not in selected]}
-    for name in selected:
-        groups[name] = [name]
-    pool = _executor()
-    futures: dict[str | None, Future[tuple[int, Facets]]] = {
-        skip: pool.submit(_count_group, schema, searcher, plan, skip, fields) for skip, fields in groups.items()
-    }
+def columns_of(field: str) -> tuple[str, ...]:
+    return split_columns(field) if field in MULTI_VALUED else (field,)
 
-    def resolve() -> tuple[int, Facets]:
-        facets: Facets = {}
-        total = 0
-        for skip, future in futures.items():
-            group_total, counts = future.result()
-            facets.update(counts)
-            if skip is None:
-                total = group_total
+
+ALL_COLUMNS: tuple[str, ...] = tuple(c for f in FACET_FIELDS for c in columns_of(f))
+
+
+class FacetCounter:
+    """Counts facets for one backend; keeps the whole-index counts of the generation it last saw."""
+
+    def __init__(self) -> None:
+        self._whole: tuple[object, ColumnCounts | None] | None = None
+        self._lock = threading.Lock()
+
+    def pending(
+        self, schema: tantivy.Schema, searcher: tantivy.Searcher, plan: SearchPlan, generation: object
+    ) -> Callable[[], tuple[int, Facets]]:
+        """Start counting; the returned callable waits and gives ``(total, facets)``."""
+        selected = [f for f in FACET_FIELDS if plan.query.filters.get(f)]
+        groups: dict[str | None, list[str]] = {None: [f for f in FACET_FIELDS if f not in selected]}
+        for name in selected:
+            groups[name] = [name]
+        pool = _executor()
+        futures: dict[str | None, Future[tuple[int, Facets]]] = {
+            skip: pool.submit(self._count_group, schema, searcher, plan, skip, fields, generation)
+            for skip, fields in groups.items()
+        }
+
+        def resolve() -> tuple[int, Facets]:
+            facets: Facets = {}
+            total = 0
+            for skip, future in futures.items():
+                group_total, counts = future.result()
+                facets.update(counts)
+                if skip is None:
+                    total = group_total
+            return total, facets
+
+        return resolve
+
+    def _count_group(
+        self,
+        schema: tantivy.Schema,
+        searcher: tantivy.Searcher,
+        plan: SearchPlan,
+        skip: str | None,
+        fields: list[str],
+        generation: object,
+    ) -> tuple[int, Facets]:
+        """Counts of ``fields`` under every filter but ``skip``; the match count when nothing is skipped."""
+        size = plan.query.facet_size
+        query = match_query(schema, plan, skip)
+        wanted = [c for f in fields for c in columns_of(f)]
+        if skip is None and "kind" not in wanted:
+            wanted.append("kind")  # every document has one kind: its buckets add up to the total
+        counts: ColumnCounts | None = None
+        if not filter_queries(schema, plan, skip) and _surely_matches(searcher, plan) > COMPLEMENT_SHARE * searcher.num_docs:
+            counts = self._by_complement(searcher, query, wanted, generation)
+        if counts is None:
+            counts = _column_counts(searcher.aggregate(query, _terms_aggs(wanted, size)))
+        facets = {f: _merge(counts, columns_of(f), size) for f in fields}
+        total = sum(counts.get("kind", {}).values()) if skip is None else 0
         return total, facets
 
-    return resolve
+    def _by_complement(
+        self, searcher: tantivy.Searcher, query: Query, wanted: list[str], generation: object
+    ) -> ColumnCounts | None:
+        whole = self._whole_index(searcher, generation)
+        if whole is None:
+            return None
+        rest = Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
+        raw = searcher.aggregate(rest, _terms_aggs(wanted, ALL_TERMS))
+        if any(raw.get(c, {}).get("sum_other_doc_count", 0) for c in wanted):
+            return None
+        outside = _column_counts(raw)
+        return {
+            c: {k: n - outside.get(c, {}).get(k, 0) for k, n in whole.get(c, {}).items()} for c in wanted
+        }
+
+    def _whole_index(self, searcher: tantivy.Searcher, generation: object) -> ColumnCounts | None:
+        """Every column's counts over the whole index; None when a column has too many values."""
+        with self._lock:
+            if self._whole is None or self._whole[0] != generation:
+                raw = searcher.aggregate(Query.all_query(), _terms_aggs(list(ALL_COLUMNS), ALL_TERMS))
+                complete = not any(raw.get(c, {}).get("sum_other_doc_count", 0) for c in ALL_COLUMNS)
+                self._whole = (generation, _column_counts(raw) if complete else None)
+            return self._whole[1]
 
 
-def _count_group(
-    schema: tantivy.Schema, searcher: tantivy.Searcher, plan: SearchPlan, skip: str | None, fields: list[str]
-) -> tuple[int, Facets]:
-    """Counts of ``fields`` under every filter but ``skip``; the match count when nothing is skipped."""
-    size = plan.query.facet_size
-    columns = {f: split_columns(f) if f in MULTI_VALUED else (f,) for f in fields}
-    aggs = {
-        c: {"terms": {"field": c, "size": size if len(cols) == 1 else max(size, SPLIT_TERMS)}}
-        for cols in columns.values() for c in cols
+def _surely_matches(searcher: tantivy.Searcher, plan: SearchPlan) -> int:
+    """A cheap estimate of how many documents the text matches at least (no text: all)."""
+    parsed = plan.parsed
+    if parsed.is_empty:
+        return searcher.num_docs
+    if parsed.phrases or parsed.excluded:
+        return 0
+    best = 0
+    for clause in parsed.clauses:
+        for seq in (clause.lemmas, *clause.alternatives):
+            if len(seq) == 1:
+                best = max(best, *(searcher.doc_freq(f, seq[0]) for f in TEXT_FIELDS))
+    return best
+
+
+def _terms_aggs(columns: list[str], size: int) -> dict[str, object]:
+    return {
+        c: {"terms": {"field": c, "size": size if c in FACET_FIELDS and c != "kind" else max(size, ALL_TERMS)}}
+        for c in columns
     }
-    if skip is None:  # every document has one kind: its buckets add up to the total
-        aggs["kind"] = {"terms": {"field": "kind", "size": SPLIT_TERMS}}
-    raw = searcher.aggregate(match_query(schema, plan, skip), aggs)
-    out: Facets = {}
-    for f, cols in columns.items():
-        counts: dict[str, int] = {}
-        for column in cols:
-            for b in raw.get(column, {}).get("buckets", []):
-                key = _bucket_key(b["key"])
-                counts[key] = counts.get(key, 0) + int(b["doc_count"])
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[f] = [(k, c) for k, c in ranked if k not in EMPTY_KEYS][:size]
-    total = sum(int(b["doc_count"]) for b in raw.get("kind", {}).get("buckets", [])) if skip is None else 0
-    return total, out
+
+
+def _column_counts(raw: Mapping[str, dict]) -> ColumnCounts:
+    out: ColumnCounts = {}
+    for column, result in raw.items():
+        out[column] = {_bucket_key(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}
+    return out
+
+
+def _merge(counts: ColumnCounts, columns: tuple[str, ...], size: int) -> list[tuple[str, int]]:
+    merged: dict[str, int] = {}
+    for column in columns:
+        for key, n in counts.get(column, {}).items():
+            merged[key] = merged.get(key, 0) + n
+    ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(k, n) for k, n in ranked if n > 0 and k not in EMPTY_KEYS][:size]
 
 
 def _executor() -> ThreadPoolExecutor:

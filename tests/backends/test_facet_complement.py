@@ -1,0 +1,74 @@
+"""Facets counted by the complement equal facets counted directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.jsonl import read_documents
+from search_app.backends import tantivy_facets
+from search_app.engine import SearchEngine
+from search_app.query import SearchQuery
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+QUERIES = [
+    SearchQuery(text=""),
+    SearchQuery(text="муниципальный"),
+    SearchQuery(text="муниципальный район", filters={"kind": ("competition",)}),
+    SearchQuery(text="", filters={"regions": ("Тверская область",)}),
+    SearchQuery(text="программа", open_now=True),
+    SearchQuery(text="ремонт дорог"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+    engine = SearchEngine.open(tmp_path_factory.mktemp("sample"), elasticsearch_url="")
+    docs = [d for p in sorted(SAMPLE.glob("*.jsonl")) for d in read_documents(p) if not isinstance(d, Exception)]
+    engine.import_documents(docs)
+    yield engine
+    engine.close()
+
+
+def _shape(engine: SearchEngine, query: SearchQuery) -> tuple[int, dict]:
+    result = engine.search(query)
+    return result.total, {k: [(v.value, v.count) for v in vs] for k, vs in result.facets.items()}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.text}|{dict(q.filters)}")
+def test_complement_counts_equal_direct_counts(
+    sample_engine: SearchEngine, query: SearchQuery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tantivy_facets, "COMPLEMENT_SHARE", -1.0)  # always by the complement when allowed
+    used: list[object] = []
+    original = tantivy_facets.FacetCounter._by_complement
+
+    def spy(self, *args):  # noqa: ANN001, ANN202
+        out = original(self, *args)
+        used.append(out)
+        return out
+
+    monkeypatch.setattr(tantivy_facets.FacetCounter, "_by_complement", spy)
+    by_complement = _shape(sample_engine, query)
+    if not query.open_now:  # open_now filters every group: nothing to complement
+        assert used and all(u is not None for u in used)
+    monkeypatch.setattr(tantivy_facets, "COMPLEMENT_SHARE", 2.0)  # never
+    direct = _shape(sample_engine, query)
+    assert by_complement == direct
+    assert direct[0] > 0 and direct[1]["kind"]
+
+
+def test_whole_index_counts_follow_index_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tantivy_facets, "COMPLEMENT_SHARE", -1.0)
+    engine = SearchEngine.open(tmp_path, elasticsearch_url="")
+    docs = [d for d in read_documents(SAMPLE / "practices.jsonl") if not isinstance(d, Exception)]
+    engine.import_documents(docs + [d for d in read_documents(SAMPLE / "courses.jsonl") if not isinstance(d, Exception)])
+    before = _shape(engine, SearchQuery(text=""))
+    engine.backend.delete([docs[0].id])
+    after = _shape(engine, SearchQuery(text=""))
+    engine.close()
+    assert after[0] == before[0] - 1
+    kinds_before, kinds_after = dict(before[1]["kind"]), dict(after[1]["kind"])
+    assert kinds_after["practice"] == kinds_before["practice"] - 1
