@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from search_app.analysis.analyzer import AnalyzedToken, Analyzer
-from search_app.analysis.tokenizer import iter_token_spans
+from search_app.analysis.tokenizer import ACT_NUMBER_WORDS, locate_word, plain_tokens, token_spans
 
 SNIPPET_CHARS = 260
 SCAN_CHARS = 20_000  # long texts (codes, consolidated acts) are scanned up to here
@@ -51,13 +51,11 @@ def _passage_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str], max_
     window = max_chars - LEAD_CHARS
     stop_at: int | None = None
     first = 0  # earliest match whose window can still hold the newest one
-    for token, start, end in iter_token_spans(text):
+    for tok in matches(text, analyzer, lemmas):
+        end = tok.end
         if stop_at is not None and end > stop_at:
             break
-        lemma, stop = analyzer.token_lemma(token)
-        if lemma not in lemmas:
-            continue
-        out.append(AnalyzedToken(lemma, start, end, stop))
+        out.append(tok)
         if stop_at is None:
             while out[first].start + window < end:
                 first += 1
@@ -68,15 +66,37 @@ def _passage_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str], max_
 
 
 def matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> list[AnalyzedToken]:
-    """``[t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]``, without analysing every token."""
+    """``[t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]``, faster.
+
+    The tokens are listed by one regular expression; only those that match are
+    then located in the text. A matching token that is not a plain word, or a
+    query for an act number in a text that may hold one, takes the full tokenizer.
+    """
     if not lemmas:
         return []
-    out = []
-    for token, start, end in iter_token_spans(text):
+    acts_matter = any(not lemma.isalpha() or lemma in ACT_NUMBER_WORDS for lemma in lemmas)
+    plain = plain_tokens(text, acts_matter)
+    if plain is not None:
+        folded, tokens = plain
+        out: list[AnalyzedToken] = []
+        pos = 0
+        for token in tokens:
+            lemma, stop = analyzer.token_lemma(token)
+            if lemma not in lemmas:
+                continue
+            start = locate_word(folded, token, pos) if token.isalpha() else -1
+            if start < 0:
+                break  # not a plain word: read every token instead
+            pos = start + len(token)
+            out.append(AnalyzedToken(lemma, start, pos, stop))
+        else:
+            return out
+    found = []
+    for token, start, end in token_spans(text):
         lemma, stop = analyzer.token_lemma(token)
         if lemma in lemmas:
-            out.append(AnalyzedToken(lemma, start, end, stop))
-    return out
+            found.append(AnalyzedToken(lemma, start, end, stop))
+    return found
 
 
 def _cut(text: str, start: int, max_chars: int, tokens: list[AnalyzedToken], lemmas: frozenset[str]) -> str:

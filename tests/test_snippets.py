@@ -79,9 +79,13 @@ def test_single_word_snippet_is_the_first_occurrence() -> None:
         "Субсидии 12.5 млн: субсидия по 131-ФЗ и ФЗ-131, субсидией — северо-западный округ.",
         "В 2024 году 12.2024 и 2024год: субсидия, СУБСИДИЯ, субсидиям; ёлка и елка.",
         "Северо-западный, западный; западные и ЗАПАДНЫЙ_2 западный.",
+        "По ФЗ N 131 и 44-ФЗ субсидия; фз и n отдельно, ФКЗ-2 — западный закон.",
     ],
 )
-@pytest.mark.parametrize("lemmas", [{"субсидия"}, {"2024"}, {"западный", "елка"}, {"131-фз", "субсидия"}, {"12,5"}])
+@pytest.mark.parametrize(
+    "lemmas",
+    [{"субсидия"}, {"2024"}, {"западный", "елка"}, {"131-фз", "субсидия"}, {"12,5"}, {"фз"}, {"n", "закон"}],
+)
 def test_matches_equal_full_tokenization(text: str, lemmas: set[str]) -> None:
     analyzer = get_analyzer()
     expected = [t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]

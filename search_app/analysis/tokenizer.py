@@ -111,6 +111,33 @@ def iter_token_spans(text: str) -> Iterator[tuple[str, int, int]]:
         offset += len(piece) + 2
 
 
+# Alphabetic tokens that an act number can swallow («фз», «фкз», «n» in «ФЗ N 131»).
+ACT_NUMBER_WORDS = frozenset({*ACT_SUFFIXES, "n"})
+
+
+def plain_tokens(text: str, acts_matter: bool = True) -> tuple[str, list[str]] | None:
+    """The folded text and its token texts, or None when it may hold an act number
+    and ``acts_matter``. Without act numbers the texts are those of ``token_texts``;
+    with them, every alphabetic token outside ACT_NUMBER_WORDS is still the same."""
+    folded = _fold(text)
+    if acts_matter and ("фз" in folded or "фкз" in folded):
+        return None
+    return folded, _plain_texts(folded)
+
+
+def locate_word(folded: str, word: str, pos: int) -> int:
+    """Where alphabetic token ``word`` next occurs as a whole token at or after ``pos``, or -1."""
+    end = len(folded)
+    while True:
+        i = folded.find(word, pos)
+        if i < 0:
+            return -1
+        j = i + len(word)
+        if (i == 0 or not folded[i - 1].isalnum()) and (j == end or not folded[j].isalnum()):
+            return i
+        pos = i + 1
+
+
 def _plain_spans(folded: str, offset: int) -> Iterator[tuple[str, int, int]]:
     for m in _PLAIN_TOKEN_RE.finditer(folded):
         value = m.group()
