@@ -61,6 +61,8 @@ class SearchEngine:
         return cls(Store(root / "store.sqlite3"), make_backend(root, elasticsearch_url))
 
     def close(self) -> None:
+        if self._query_log is not None:
+            self._query_log.flush()
         self.backend.close()
         self.store.close()
 

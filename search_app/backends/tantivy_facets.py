@@ -33,6 +33,9 @@ SPLIT_COLUMNS = 3
 ALL_TERMS = 2000  # summed or subtracted columns must list every value they have
 EMPTY_KEYS = frozenset({"", "0", "none"})
 COMPLEMENT_SHARE = 0.5  # count by the complement when the query surely matches more than this
+# Below this many documents counting takes a fraction of a millisecond: handing it
+# to another thread (and waiting for the GIL back) would cost more than it saves.
+THREADED_FROM_DOCS = 20_000
 
 ColumnCounts = dict[str, dict[str, int]]
 
@@ -66,7 +69,7 @@ class FacetCounter:
         groups: dict[str | None, list[str]] = {None: [f for f in FACET_FIELDS if f not in selected]}
         for name in selected:
             groups[name] = [name]
-        pool = _executor()
+        pool: ThreadPoolExecutor | _Inline = _executor() if searcher.num_docs >= THREADED_FROM_DOCS else _Inline()
         futures: dict[str | None, Future[tuple[int, Facets]]] = {
             skip: pool.submit(self._count_group, schema, searcher, plan, skip, fields, generation)
             for skip, fields in groups.items()
@@ -169,6 +172,18 @@ def _merge(counts: ColumnCounts, columns: tuple[str, ...], size: int) -> list[tu
             merged[key] = merged.get(key, 0) + n
     ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(k, n) for k, n in ranked if n > 0 and k not in EMPTY_KEYS][:size]
+
+
+class _Inline:
+    """Runs a task at once, in the calling thread (small indexes)."""
+
+    def submit(self, fn: Callable[..., tuple[int, Facets]], *args: object) -> Future[tuple[int, Facets]]:
+        future: Future[tuple[int, Facets]] = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # re-raised by future.result(), as from the pool
+            future.set_exception(exc)
+        return future
 
 
 def _executor() -> ThreadPoolExecutor:

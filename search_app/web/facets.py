@@ -18,8 +18,13 @@ FACET_TITLES: dict[str, str] = {
     "issuer": "Кто выпустил",
     "year": "Год",
 }
-# Values shown before the rest fold under «Показать все».
+# Values shown before the rest fold under «Показать ещё».
 VISIBLE_VALUES = 6
+# Values under «Показать ещё»; beyond them a link opens the facet whole
+# (``expand=<param>``): a page with every region and issuer rendered cost
+# twice as much to build.
+FOLDED_VALUES = 14
+EXPAND_PARAM = "expand"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class Facet:
     title: str
     items: tuple[FacetItem, ...]
     visible: int
+    total_values: int = 0  # values the facet has, rendered or not
+    more_url: str = ""  # opens the facet whole, when values were left out
+    less_url: str = ""  # folds an opened facet back
 
     @property
     def shown(self) -> tuple[FacetItem, ...]:
@@ -69,15 +77,27 @@ def value_label(field: str, value: str) -> str:
 
 
 def build_facets(
-    facets: dict[str, list[FacetValue]], state: UrlState, path: str, visible: int = VISIBLE_VALUES
+    facets: dict[str, list[FacetValue]],
+    state: UrlState,
+    path: str,
+    visible: int = VISIBLE_VALUES,
+    folded: int = FOLDED_VALUES,
 ) -> list[Facet]:
-    """Facets in a fixed order; a facet with nothing to choose from is left out."""
+    """Facets in a fixed order; a facet with nothing to choose from is left out.
+
+    Each facet renders its first ``visible + folded`` values (and every selected
+    one) unless the URL asks for it whole.
+    """
+    expanded = set(state.getlist(EXPAND_PARAM))
     out: list[Facet] = []
     for field in FACET_FIELDS:
         values = facets.get(field) or []
         if not values:
             continue
         param = PARAM_FOR_FIELD[field]
+        whole = param in expanded
+        limit = len(values) if whole else visible + folded
+        rendered = [v for i, v in enumerate(values) if i < limit or v.selected]
         items = tuple(
             FacetItem(
                 value=v.value,
@@ -86,9 +106,11 @@ def build_facets(
                 selected=v.selected,
                 toggle_url=state.toggle(param, v.value).url(path),
             )
-            for v in values
+            for v in rendered
         )
-        out.append(Facet(field, param, FACET_TITLES[field], items, visible))
+        more_url = state.toggle(EXPAND_PARAM, param).url(path) if len(rendered) < len(values) else ""
+        less_url = state.without(EXPAND_PARAM, param).url(path) if whole and len(values) > visible + folded else ""
+        out.append(Facet(field, param, FACET_TITLES[field], items, visible, len(values), more_url, less_url))
     return out
 
 

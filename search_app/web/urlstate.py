@@ -26,7 +26,9 @@ PARAM_FOR_FIELD: dict[str, str] = {field: param for param, field in FILTER_PARAM
 SCALAR_PARAMS: tuple[str, ...] = (
     "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page", "verbatim",
 )
-KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:])
+# Facets opened whole on the page (``expand=region``): presentation only.
+VIEW_PARAMS: tuple[str, ...] = ("expand",)
+KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:], *VIEW_PARAMS)
 _PARAM_ORDER: dict[str, int] = {name: i for i, name in enumerate(KNOWN_PARAMS)}
 
 

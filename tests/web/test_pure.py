@@ -151,6 +151,23 @@ def test_facets_view_model() -> None:
     assert [i.value for i in kind.folded] == ["measure"]
 
 
+def test_long_facet_renders_its_head_and_opens_whole_by_link() -> None:
+    values = [FacetValue(f"Регион {i:02d}", 100 - i) for i in range(40)]
+    values[30] = FacetValue("Регион 30", 70, True)  # selected beyond the head: still rendered
+    s = state("q=двор&region=Регион+30")
+    (regions,) = build_facets({"regions": values}, s, "/search", visible=6, folded=14)
+    assert [i.value for i in regions.items] == [f"Регион {i:02d}" for i in range(20)] + ["Регион 30"]
+    assert regions.total_values == 40
+    assert regions.more_url.endswith("&expand=region")
+    assert not regions.less_url
+    opened = state(regions.more_url.split("?", 1)[1])
+    (whole,) = build_facets({"regions": values}, opened, "/search", visible=6, folded=14)
+    assert len(whole.items) == 40 and not whole.more_url
+    assert whole.less_url == "/search?q=%D0%B4%D0%B2%D0%BE%D1%80&region=%D0%A0%D0%B5%D0%B3%D0%B8%D0%BE%D0%BD+30"
+    # toggling a value keeps the facet open
+    assert whole.items[0].toggle_url.endswith("&expand=region")
+
+
 def test_chips_and_clear_all() -> None:
     s = state("q=двор&kind=measure&status=open&amount_from=1000&year_from=2020&sort=newest&page=2")
     q = parse_search(s)
