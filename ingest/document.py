@@ -129,21 +129,19 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         """Serialise back to a FORMAT.md record (empty fields left out, extras kept)."""
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "title": self.title}
-        for f in dataclasses.fields(self):
-            if f.name in ("id", "kind", "title", "extra"):
-                continue
-            value = getattr(self, f.name)
+        for name in _SERIALISED_FIELDS:
+            value = getattr(self, name)
             if value in ("", None, ()):
                 continue
             if isinstance(value, dt.date):
                 value = value.isoformat()
-            elif f.name == "steps":
+            elif name == "steps":
                 value = [s.to_dict() for s in value]
             elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
-            out[f.name] = value
+            out[name] = value
         out.update(self.extra)
         return out
 
@@ -252,3 +250,9 @@ def _steps(data: Mapping[str, Any]) -> tuple[Step, ...]:
             raise ValidationError(f"steps[{n}].refs", "ожидается список id документов")
         steps.append(Step(title=title.strip(), text=text.strip(), refs=tuple(refs)))
     return tuple(steps)
+
+
+# Fields to_dict writes after id/kind/title, in declaration order (computed once).
+_SERIALISED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Document) if f.name not in ("id", "kind", "title", "extra")
+)

@@ -68,7 +68,7 @@ class Store:
 
     def _upsert(self, doc: Document, source: str = "") -> Outcome:
         now = now_iso()
-        digest = doc.content_hash()
+        data, digest = _dump_and_hash(doc.to_dict())
         source = source or doc.source
         row = self._db.execute(
             "SELECT hash, withdrawn_at FROM documents WHERE id = ?", (doc.id,)
@@ -78,7 +78,7 @@ class Store:
                 self._db.execute(
                     "INSERT INTO documents (id, kind, source, data, hash, first_seen, last_seen,"
                     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.kind, source, _dump(doc), digest, now, now, now),
+                    (doc.id, doc.kind, source, data, digest, now, now, now),
                 )
                 return Outcome.NEW
             if row["hash"] == digest and row["withdrawn_at"] is None:
@@ -89,7 +89,7 @@ class Store:
             self._db.execute(
                 "UPDATE documents SET kind = ?, source = ?, data = ?, hash = ?, last_seen = ?,"
                 " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
-                (doc.kind, source, _dump(doc), digest, now, now, doc.id),
+                (doc.kind, source, data, digest, now, now, doc.id),
             )
             return Outcome.UPDATED
 
@@ -118,18 +118,17 @@ class Store:
         updates: list[tuple[str, ...]] = []
         outcomes: list[Outcome] = []
         for doc in docs:
-            record = doc.to_dict()
-            digest = _hash(record)
+            data, digest = _dump_and_hash(doc.to_dict())
             doc_source = source or doc.source
             state = known.get(doc.id)
             if state is None:
-                inserts.append((doc.id, doc.kind, doc_source, _dump_dict(record), digest, now, now, now))
+                inserts.append((doc.id, doc.kind, doc_source, data, digest, now, now, now))
                 outcomes.append(Outcome.NEW)
             elif state == (digest, False):
                 touches.append((now, doc.id))
                 outcomes.append(Outcome.UNCHANGED)
             else:
-                updates.append((doc.kind, doc_source, _dump_dict(record), digest, now, now, doc.id))
+                updates.append((doc.kind, doc_source, data, digest, now, now, doc.id))
                 outcomes.append(Outcome.UPDATED)
             known[doc.id] = (digest, False)
         with self._db:
@@ -223,18 +222,10 @@ class Store:
         return row is not None and row["withdrawn_at"] is not None
 
 
-def _dump(doc: Document) -> str:
-    return json.dumps(doc.to_dict(), ensure_ascii=False)
-
-
-def _dump_dict(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
-
-
-def _hash(record: dict[str, Any]) -> str:
-    """``Document.content_hash`` from an already built ``to_dict()`` record."""
+def _dump_and_hash(record: dict[str, Any]) -> tuple[str, str]:
+    """The stored JSON (keys sorted) and ``Document.content_hash``, from one serialisation."""
     payload = json.dumps(record, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _load(data: str) -> Document:

@@ -233,7 +233,7 @@ class SearchEngine:
                     yield doc
 
     def index_documents(self, docs: Iterable[Document]) -> int:
-        return self.backend.index(parallel_index_documents(docs, self.analyzer))
+        return self.backend.index(parallel_index_documents(docs, self.analyzer, finish=self.backend.prepare))
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         """Drop documents from the index (withdrawn ones stay in the store)."""
@@ -242,7 +242,7 @@ class SearchEngine:
     def reindex(self, progress: Callable[[int], None] | None = None) -> str:
         """Rebuild the whole index from the store and switch to it atomically."""
         expected = self.store.count()
-        docs = parallel_index_documents(self.store.iter_documents(), self.analyzer)
+        docs = parallel_index_documents(self.store.iter_documents(), self.analyzer, finish=self.backend.prepare)
         return self.backend.rebuild(docs, expected, progress)
 
 

@@ -13,23 +13,25 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import Any
 
 from ingest.document import Document
 from search_app.analysis.analyzer import Analyzer, get_analyzer
+from search_app.backends.base import unchanged
 from search_app.index_document import build_index_document
 
+Finish = Callable[[dict[str, Any]], dict[str, Any]]
 PARALLEL_MIN_DOCS = 5_000  # below this, starting a worker costs more than it saves
 CHUNK = 500
 IN_FLIGHT = 4
 
 
-def _build_chunk(docs: list[Document]) -> list[dict[str, Any]]:
+def _build_chunk(docs: list[Document], finish: Finish) -> list[dict[str, Any]]:
     analyzer = get_analyzer()
-    return [build_index_document(d, analyzer) for d in docs]
+    return [finish(build_index_document(d, analyzer)) for d in docs]
 
 
 def analysis_workers() -> int:
@@ -41,20 +43,21 @@ def analysis_workers() -> int:
 
 def index_documents(
     docs: Iterable[Document], analyzer: Analyzer, workers: int | None = None,
-    min_docs: int = PARALLEL_MIN_DOCS,
+    min_docs: int = PARALLEL_MIN_DOCS, finish: Finish = unchanged,
 ) -> Iterator[dict[str, Any]]:
-    """``build_index_document`` for every document, in order, in parallel when it pays."""
+    """``finish(build_index_document(doc))`` for every document, in order, in parallel
+    when it pays (``finish``: the backend's ``prepare``, a module-level function)."""
     workers = analysis_workers() if workers is None else workers
     it = iter(docs)
     head = list(islice(it, min_docs))
     if workers < 1 or len(head) < min_docs:
-        yield from (build_index_document(d, analyzer) for d in chain(head, it))
+        yield from (finish(build_index_document(d, analyzer)) for d in chain(head, it))
         return
     pool = _pool(workers)
     pending: deque[Future[list[dict[str, Any]]]] = deque()
     source = chain(head, it)
     while chunk := list(islice(source, CHUNK)):
-        pending.append(pool.submit(_build_chunk, chunk))
+        pending.append(pool.submit(_build_chunk, chunk, finish))
         if len(pending) >= IN_FLIGHT * workers:
             yield from pending.popleft().result()
     while pending:

@@ -69,8 +69,16 @@ class BackendHits:
         return self._facets
 
 
+def unchanged(doc: IndexDoc) -> IndexDoc:
+    return doc
+
+
 class SearchBackend(Protocol):
     name: str
+    # Shapes an index document for this backend; a module-level function, so it
+    # can run in the analysis worker processes (off the importing process).
+    # ``index`` and ``rebuild`` take documents shaped or not.
+    prepare: Callable[[IndexDoc], IndexDoc]
 
     def search(self, plan: SearchPlan) -> BackendHits: ...
 

@@ -29,7 +29,14 @@ from elasticsearch import (
 from elasticsearch import ConnectionTimeout as EsConnectionTimeout
 
 from search_app.analysis.analyzer import Analyzer, get_analyzer
-from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
+from search_app.backends.base import (
+    BackendError,
+    BackendHits,
+    IndexDoc,
+    Progress,
+    SearchPlan,
+    unchanged,
+)
 from search_app.backends.es_index import (
     LOADING_SETTINGS,
     VOCAB_FIELDS,
@@ -75,6 +82,7 @@ class IndexState:
 
 class ElasticBackend:
     name = "elasticsearch"
+    prepare = staticmethod(unchanged)
 
     def __init__(
         self,

@@ -53,23 +53,38 @@ _SCHEMA_FIELDS = frozenset(
 )
 
 
-def to_tantivy(doc: IndexDoc) -> tantivy.Document:
+_SPLIT: dict[str, tuple[tuple[str, ...], str]] = {
+    name: (split_columns(name)[:-1], split_columns(name)[-1]) for name in MULTI_VALUED
+}
+
+
+def tantivy_fields(doc: IndexDoc) -> IndexDoc:
+    """The fields the schema has (split facet columns, «closed» flag) from an index
+    document; runs in the analysis workers. Shaped documents pass through."""
+    if "closed" in doc:
+        return doc
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     fields["closed"] = doc.get("status") in FINISHED_STATUSES
-    for name in MULTI_VALUED:
-        values = fields.get(name) or []
-        *singles, rest = split_columns(name)
+    for name, (singles, rest) in _SPLIT.items():
+        values = fields.get(name)
+        if not values:
+            continue
         for column, value in zip(singles, values, strict=False):
             fields[column] = value
         if len(values) > SPLIT_COLUMNS:
             fields[rest] = values[SPLIT_COLUMNS:]
-    return tantivy.Document.from_dict(fields, SCHEMA)
+    return fields
+
+
+def to_tantivy(doc: IndexDoc) -> tantivy.Document:
+    return tantivy.Document.from_dict(tantivy_fields(doc), SCHEMA)
 
 
 class EmbeddedBackend:
     """Reads follow the CURRENT generation; writes take a cross-process lock."""
 
     name = "embedded"
+    prepare = staticmethod(tantivy_fields)
 
     def __init__(self, root: Path) -> None:
         self.dirs = IndexDirs(root)
