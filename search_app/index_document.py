@@ -58,7 +58,7 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
         "refs": list(doc.refs),
         # Distinct surface forms: the vocabulary typo correction draws on.
-        "forms": " ".join(dict.fromkeys(t for t in _form_tokens(doc, steps_text, title, summary, body) if t.isalpha())),
+        "forms": " ".join(filter(str.isalpha, dict.fromkeys(_form_tokens(doc, steps_text, title, summary, body)))),
         # Original texts: for engines that also analyse them (Elasticsearch's
         # `russian` fallback and `.exact` subfields); the embedded engine ignores them.
         "title_text": doc.title,

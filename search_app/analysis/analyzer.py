@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +26,18 @@ class AnalyzedToken:
     stop: bool
 
 
+class _IndexLemmas(dict[str, str]):
+    def __init__(self, analyse: Callable[[str], tuple[str, bool]]) -> None:
+        super().__init__()
+        self._analyse = analyse
+
+    def __missing__(self, token: str) -> str:
+        lemma, stop = self._analyse(token)
+        value = "" if stop else lemma
+        self[token] = value
+        return value
+
+
 class Analyzer:
     """Tokenize, lemmatize and expand synonyms; identical for every backend."""
 
@@ -36,6 +48,9 @@ class Analyzer:
         self._lemmatizer = Lemmatizer()
         # Token text → (lemma, stop word?): every token is analysed once per process.
         self._token_cache: dict[str, tuple[str, bool]] = {}
+        # Token text → lemma, "" for a stop word: the index-time lookup, done by
+        # ``map`` in C; a miss analyses the token (``__missing__``).
+        self._index_lemmas = _IndexLemmas(self._analyse)
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
@@ -58,13 +73,7 @@ class Analyzer:
 
     def token_lemmas(self, tokens: list[str]) -> list[str]:
         """``lemmas`` of already tokenized text (``token_texts``), for callers that reuse the tokens."""
-        cache = self._token_cache
-        out = []
-        for token in tokens:
-            lemma, stop = cache.get(token) or self._analyse(token)
-            if not stop:
-                out.append(lemma)
-        return out
+        return [lemma for lemma in map(self._index_lemmas.__getitem__, tokens) if lemma]
 
     def lemma_text(self, text: str) -> str:
         """Lemmas joined by spaces, ready for a whitespace-tokenized field."""

@@ -37,8 +37,8 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 @click.option("--web", is_flag=True, help="Также нагрузить «munnav serve» на образцовом корпусе.")
 @click.option("--web-requests", type=click.IntRange(min=10), default=2000, show_default=True,
               help="Запросов на каждую точку (страница поиска и API).")
-@click.option("--web-clients", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Одновременных клиентов.")
+@click.option("--web-clients", type=click.IntRange(1, 64), default=LoadPlan.clients, show_default=True,
+              help="Одновременных клиентов (замкнутый цикл: больше клиентов — длиннее очередь).")
 @click.option("--web-seconds", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Предел времени на каждую точку, с.")
 @click.option("--web-workers", type=click.IntRange(min=1), default=None,
