@@ -58,7 +58,9 @@ class FacetCounter:
     """Counts facets for one backend; keeps the whole-index counts of the generation it last saw."""
 
     def __init__(self) -> None:
-        self._whole: tuple[object, ColumnCounts | None] | None = None
+        # (generation, whole-index counts or None when a column has too many
+        # values, columns that hold any value)
+        self._whole: tuple[object, ColumnCounts | None, frozenset[str]] | None = None
         self._lock = threading.Lock()
 
     def pending(
@@ -99,7 +101,9 @@ class FacetCounter:
         """Counts of ``fields`` under every filter but ``skip``; the match count when nothing is skipped."""
         size = plan.query.facet_size
         query = match_query(schema, plan, skip)
-        wanted = [c for f in fields for c in columns_of(f)]
+        # A column empty in the whole index is empty in every result: not read.
+        filled = self._whole_index(searcher, generation)[1]
+        wanted = [c for f in fields for c in columns_of(f) if c in filled]
         if skip is None and "kind" not in wanted:
             wanted.append("kind")  # every document has one kind: its buckets add up to the total
         counts: ColumnCounts | None = None
@@ -114,7 +118,7 @@ class FacetCounter:
     def _by_complement(
         self, searcher: tantivy.Searcher, query: Query, wanted: list[str], generation: object
     ) -> ColumnCounts | None:
-        whole = self._whole_index(searcher, generation)
+        whole = self._whole_index(searcher, generation)[0]
         if whole is None:
             return None
         rest = Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
@@ -126,14 +130,18 @@ class FacetCounter:
             c: {k: n - outside.get(c, {}).get(k, 0) for k, n in whole.get(c, {}).items()} for c in wanted
         }
 
-    def _whole_index(self, searcher: tantivy.Searcher, generation: object) -> ColumnCounts | None:
-        """Every column's counts over the whole index; None when a column has too many values."""
+    def _whole_index(
+        self, searcher: tantivy.Searcher, generation: object
+    ) -> tuple[ColumnCounts | None, frozenset[str]]:
+        """Every column's counts over the whole index (None when a column has too
+        many values), and the columns holding any value; once per generation."""
         with self._lock:
             if self._whole is None or self._whole[0] != generation:
                 raw = searcher.aggregate(Query.all_query(), _terms_aggs(list(ALL_COLUMNS), ALL_TERMS))
                 complete = not any(raw.get(c, {}).get("sum_other_doc_count", 0) for c in ALL_COLUMNS)
-                self._whole = (generation, _column_counts(raw) if complete else None)
-            return self._whole[1]
+                filled = frozenset(c for c in ALL_COLUMNS if raw.get(c, {}).get("buckets"))
+                self._whole = (generation, _column_counts(raw) if complete else None, filled | {"kind"})
+            return self._whole[1], self._whole[2]
 
 
 def _surely_matches(searcher: tantivy.Searcher, plan: SearchPlan) -> int:
