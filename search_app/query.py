@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ingest.document import KINDS, STATUSES, Document
 
@@ -81,8 +81,9 @@ class SearchQuery:
         return tuple(self.filters.get(name, ()))
 
 
-@dataclass(frozen=True)
-class FacetValue:
+class FacetValue(NamedTuple):
+    """One facet bucket (a tuple: a results page builds hundreds of them)."""
+
     value: str
     count: int
     selected: bool = False
