@@ -22,6 +22,10 @@ from search_app.backends.tantivy_query import KEYWORD_FIELDS, ranked_query
 from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 64_000_000
+# A rebuild writes one generation in one commit: a large buffer in one thread
+# gives few segments (the Python side is the bottleneck, not tantivy's threads),
+# and facet counting pays per segment (100k docs: 5 segments -> 1, facets -40%).
+REBUILD_HEAP = 256_000_000
 
 
 def build_schema() -> tantivy.Schema:
@@ -216,7 +220,7 @@ class EmbeddedBackend:
             path = self.dirs.new_generation()
             (path / ".building").touch()
             index = tantivy.Index(SCHEMA, str(path), reuse=False)
-            writer = index.writer(WRITER_HEAP * 2, 2)
+            writer = index.writer(REBUILD_HEAP, 1)
             n = 0
             for doc in docs:
                 writer.add_document(to_tantivy(doc))
