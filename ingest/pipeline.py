@@ -85,6 +85,8 @@ class Pipeline:
 
     def run(self, source: Source, progress: Callable[[int], None] | None = None) -> RunReport:
         run = _Run(source, now_iso())
+        # Documents an interrupted run stored but did not index would look unchanged now.
+        run.counters["index/recovered"] += self.engine.finish_pending()
         deadline = time.monotonic() + source.time_limit
         connector = CONNECTORS[source.type](source)
         client = HttpClient(

@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS documents (
     withdrawn_at  TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+-- New and changed documents not yet committed to the index: written in the same
+-- transaction as the document, removed once the index has committed it, so an
+-- import cut short is finished by the next one (it would see them unchanged).
+CREATE TABLE IF NOT EXISTS index_pending (id TEXT PRIMARY KEY);
 """
 
 
@@ -80,6 +84,7 @@ class Store:
                     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (doc.id, doc.kind, source, data, digest, now, now, now),
                 )
+                self._mark_pending([doc.id])
                 return Outcome.NEW
             if row["hash"] == digest and row["withdrawn_at"] is None:
                 self._db.execute(
@@ -91,6 +96,7 @@ class Store:
                 " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
                 (doc.kind, source, data, digest, now, now, doc.id),
             )
+            self._mark_pending([doc.id])
             return Outcome.UPDATED
 
     def upsert_many(self, docs: Iterable[Document], source: str = "") -> list[Outcome]:
@@ -145,7 +151,21 @@ class Store:
             self._db.executemany(
                 "UPDATE documents SET last_seen = ?, missing_runs = 0 WHERE id = ?", touches
             )
+            self._mark_pending([row[0] for row in inserts] + [row[-1] for row in updates])
         return outcomes
+
+    def _mark_pending(self, ids: list[str]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO index_pending (id) VALUES (?)", [(i,) for i in ids])
+
+    def pending_ids(self) -> list[str]:
+        """Documents stored as new or changed whose indexing was not confirmed."""
+        with self.lock:
+            return [row[0] for row in self._db.execute("SELECT id FROM index_pending ORDER BY id")]
+
+    def clear_pending(self, ids: Iterable[str]) -> None:
+        """The index has committed these documents."""
+        with self.lock, self._db:
+            self._db.executemany("DELETE FROM index_pending WHERE id = ?", [(i,) for i in ids])
 
     def get(self, doc_id: str, include_withdrawn: bool = False) -> Document | None:
         docs = self.get_many([doc_id], include_withdrawn=include_withdrawn)

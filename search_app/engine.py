@@ -32,7 +32,10 @@ from search_app.spelling.speller import Speller
 from search_app.spelling.vocabulary import Vocabulary
 
 INDEX_BATCH = 1000  # documents per store transaction
-INDEX_COMMIT = 20_000  # documents per index writer session (one commit): commits are costly
+# Documents per index writer session (one commit). Each commit leaves a segment and
+# facet counting pays per segment; an import cut short is finished by the next
+# one (``index_pending``), so a long session loses nothing.
+INDEX_COMMIT = 50_000
 RELATED_LEMMAS = 24
 WARM_FORMS = 200_000  # surface forms analysed ahead when the index vocabulary is loaded
 
@@ -218,6 +221,7 @@ class SearchEngine:
         into the index; the index commits once per ``INDEX_COMMIT`` documents.
         """
         report = ImportReport()
+        report.indexed += self.finish_pending()
         chunks = _chunks(docs, INDEX_BATCH)
         for first in chunks:
             group = chain([first], islice(chunks, INDEX_COMMIT // INDEX_BATCH - 1))
@@ -233,7 +237,27 @@ class SearchEngine:
                     yield doc
 
     def index_documents(self, docs: Iterable[Document]) -> int:
-        return self.backend.index(parallel_index_documents(docs, self.analyzer, finish=self.backend.prepare))
+        """Index ``docs``; once the index has committed them they are no longer pending."""
+        ids: list[str] = []
+
+        def noted() -> Iterator[Document]:
+            for doc in docs:
+                ids.append(doc.id)
+                yield doc
+
+        n = self.backend.index(parallel_index_documents(noted(), self.analyzer, finish=self.backend.prepare))
+        self.store.clear_pending(ids)
+        return n
+
+    def finish_pending(self) -> int:
+        """Index the documents an earlier import stored but did not get to index."""
+        ids = self.store.pending_ids()
+        if not ids:
+            return 0
+        docs = self.store.get_many(ids)
+        n = self.index_documents(docs[i] for i in ids if i in docs)
+        self.store.clear_pending(ids)  # withdrawn meanwhile: nothing to index
+        return n
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         """Drop documents from the index (withdrawn ones stay in the store)."""
@@ -241,9 +265,12 @@ class SearchEngine:
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> str:
         """Rebuild the whole index from the store and switch to it atomically."""
+        pending = self.store.pending_ids()  # stored before the rebuild reads the store: in it
         expected = self.store.count()
         docs = parallel_index_documents(self.store.iter_documents(), self.analyzer, finish=self.backend.prepare)
-        return self.backend.rebuild(docs, expected, progress)
+        name = self.backend.rebuild(docs, expected, progress)
+        self.store.clear_pending(pending)
+        return name
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

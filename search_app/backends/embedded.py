@@ -21,7 +21,7 @@ from search_app.backends.tantivy_facets import (
 from search_app.backends.tantivy_query import KEYWORD_FIELDS, ranked_query
 from search_app.ranking import TEXT_FIELDS
 
-WRITER_HEAP = 64_000_000
+WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
 # A rebuild writes one generation in one commit: a large buffer in one thread
 # gives few segments (the Python side is the bottleneck, not tantivy's threads),
 # and facet counting pays per segment (100k docs: 5 segments -> 1, facets -40%).

@@ -40,7 +40,13 @@ class RecordingIndexer:
     def index_documents(self, docs: Iterable[Document]) -> int:
         ids = [d.id for d in docs]
         self.indexed += ids
+        self.store.clear_pending(ids)  # as the engine does once the index has committed
         return len(ids)
+
+    def finish_pending(self) -> int:
+        ids = self.store.pending_ids()
+        docs = self.store.get_many(ids)
+        return self.index_documents(docs[i] for i in ids if i in docs)
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         self.removed += list(ids)

@@ -44,6 +44,20 @@ def test_only_changed_documents_are_reindexed(server, pipeline, store, indexer) 
     assert store.get(indexer.indexed[-1]).amount_max == 512000
 
 
+def test_run_cut_short_before_indexing_is_finished_by_the_next_run(server, pipeline, store, indexer) -> None:
+    serve_good(server)
+    original = indexer.index_documents
+    indexer.index_documents = lambda docs: 0  # stored, then the process died before the index commit
+    pipeline.run(grants(server.base))
+    assert indexer.indexed == [] and len(store.pending_ids()) == 4
+    indexer.index_documents = original
+    report = pipeline.run(grants(server.base))
+    assert report.counts["unchanged"] == 4  # nothing new in the source…
+    assert report.counters["index/recovered"] == 4  # …but the four are indexed now
+    assert sorted(indexer.indexed) == sorted(store.ids_for_source("pgrants"))
+    assert store.pending_ids() == []
+
+
 def test_conditional_get_uses_etag_and_cached_body(server, pipeline, store) -> None:
     body = page("pgrants_cards_page1.html")
 
