@@ -81,6 +81,7 @@ def _run_corpus(
         queries = make_queries(pools, options.queries, seed=options.seed)
         current = engine.backend.dirs.current()  # type: ignore[attr-defined]
         raw = RawIndex(current, engine.analyzer)
+        segments = raw.searcher.num_segments
         started = time.perf_counter()
         run_queries(engine, raw, _warmup(queries))
         warmup_s = time.perf_counter() - started
@@ -92,6 +93,7 @@ def _run_corpus(
     notes = [
         f"прогрев ({len(_warmup(queries))} запросов, включая построение словаря опечаток): {warmup_s:.2f} с",
         f"частое слово встречается в {pools.common_df_share:.0%} документов",
+        f"сегментов в индексе: {segments} (фасеты считаются по каждому)",
     ]
     return BenchReport(
         docs=ingest.docs, queries=len(timings), ingest=ingest, classes=class_reports(timings), notes=notes
