@@ -7,7 +7,6 @@ Every spelling of a federal-law number (``131-ФЗ``, ``131 фз``, ``ФЗ-131``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 ACT_SUFFIXES = ("фкз", "фз")
@@ -92,23 +91,18 @@ def token_texts(text: str) -> list[str]:
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
     """``[(t.text, t.start, t.end) for t in tokenize(text)]``, faster (same pieces as ``token_texts``)."""
-    return list(iter_token_spans(text))
-
-
-def iter_token_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """``token_spans`` one at a time, for callers that may stop early."""
     folded = _fold(text)
     if "фз" not in folded and "фкз" not in folded:
-        yield from _plain_spans(folded, 0)
-        return
+        return _plain_spans(folded, 0)
+    out: list[tuple[str, int, int]] = []
     offset = 0
     for piece in folded.split(". "):
         if "фз" in piece or "фкз" in piece:
-            for t in _tokens(piece):
-                yield (t.text, t.start + offset, t.end + offset)
+            out += [(t.text, t.start + offset, t.end + offset) for t in _tokens(piece)]
         else:
-            yield from _plain_spans(piece, offset)
+            out += _plain_spans(piece, offset)
         offset += len(piece) + 2
+    return out
 
 
 # Alphabetic tokens that an act number can swallow («фз», «фкз», «n» in «ФЗ N 131»).
@@ -138,10 +132,12 @@ def locate_word(folded: str, word: str, pos: int) -> int:
         pos = i + 1
 
 
-def _plain_spans(folded: str, offset: int) -> Iterator[tuple[str, int, int]]:
+def _plain_spans(folded: str, offset: int) -> list[tuple[str, int, int]]:
+    out = []
     for m in _PLAIN_TOKEN_RE.finditer(folded):
         value = m.group()
-        yield (value.replace(".", ",") if "." in value else value, m.start() + offset, m.end() + offset)
+        out.append((value.replace(".", ",") if "." in value else value, m.start() + offset, m.end() + offset))
+    return out
 
 
 def _plain_texts(folded: str) -> list[str]:
