@@ -255,9 +255,8 @@ class SearchEngine:
         if not ids:
             return 0
         docs = self.store.get_many(ids)
-        n = self.index_documents(docs[i] for i in ids if i in docs)
-        self.store.clear_pending(ids)  # withdrawn meanwhile: nothing to index
-        return n
+        self.store.clear_pending(i for i in ids if i not in docs)  # withdrawn meanwhile: nothing to index
+        return self.index_documents(docs[i] for i in ids if i in docs)
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         """Drop documents from the index (withdrawn ones stay in the store)."""

@@ -49,8 +49,8 @@ class Analyzer:
         # Token text → (lemma, stop word?): every token is analysed once per process.
         self._token_cache: dict[str, tuple[str, bool]] = {}
         # Token text → lemma, "" for a stop word: the index-time lookup, done by
-        # ``map`` in C; a miss analyses the token (``__missing__``).
-        self._index_lemmas = _IndexLemmas(self._analyse)
+        # ``map`` in C; a miss asks ``token_lemma`` (``__missing__``).
+        self._index_lemmas = _IndexLemmas(self.token_lemma)
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ingest.document import KIND_LABELS, STATUS_LABELS
 from search_app.query import FACET_FIELDS, FacetValue, SearchQuery
 from search_app.web.formatting import money
-from search_app.web.urlstate import FILTER_PARAMS, PARAM_FOR_FIELD, UrlState
+from search_app.web.urlstate import EXPAND_PARAM, FILTER_PARAMS, PARAM_FOR_FIELD, UrlState
 
 FACET_TITLES: dict[str, str] = {
     "kind": "Вид документа",
@@ -24,7 +24,6 @@ VISIBLE_VALUES = 6
 # (``expand=<param>``): a page with every region and issuer rendered cost
 # twice as much to build.
 FOLDED_VALUES = 14
-EXPAND_PARAM = "expand"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ SCALAR_PARAMS: tuple[str, ...] = (
     "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page", "verbatim",
 )
 # Facets opened whole on the page (``expand=region``): presentation only.
-VIEW_PARAMS: tuple[str, ...] = ("expand",)
+EXPAND_PARAM = "expand"
+VIEW_PARAMS: tuple[str, ...] = (EXPAND_PARAM,)
 KNOWN_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS, *SCALAR_PARAMS[1:], *VIEW_PARAMS)
 _PARAM_ORDER: dict[str, int] = {name: i for i, name in enumerate(KNOWN_PARAMS)}
 
