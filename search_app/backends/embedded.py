@@ -18,7 +18,7 @@ from search_app.backends.tantivy_facets import (
     FacetCounter,
     split_columns,
 )
-from search_app.backends.tantivy_query import KEYWORD_FIELDS, ranked_query
+from search_app.backends.tantivy_query import KEYWORD_FIELDS, MATCH_FIELD, ranked_query
 from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
@@ -37,6 +37,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("article", tokenizer_name="raw")
     sb.add_text_field("refs", tokenizer_name="raw")
     sb.add_text_field("forms", tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field(MATCH_FIELD, tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     for name in MULTI_VALUED:
@@ -69,6 +70,7 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
         return doc
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     fields["closed"] = doc.get("status") in FINISHED_STATUSES
+    fields[MATCH_FIELD] = [fields[name] for name in TEXT_FIELDS if name in fields]
     for name, (singles, rest) in _SPLIT.items():
         values = fields.get(name)
         if not values:

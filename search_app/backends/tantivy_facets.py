@@ -21,7 +21,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from search_app.backends.base import Facets, SearchPlan
-from search_app.backends.tantivy_query import KEYWORD_FIELDS, filter_queries, match_query
+from search_app.backends.tantivy_query import KEYWORD_FIELDS, filter_queries, membership_query
 from search_app.ranking import TEXT_FIELDS
 
 FACET_FIELDS = (*KEYWORD_FIELDS, "year")
@@ -100,7 +100,7 @@ class FacetCounter:
     ) -> tuple[int, Facets]:
         """Counts of ``fields`` under every filter but ``skip``; the match count when nothing is skipped."""
         size = plan.query.facet_size
-        query = match_query(schema, plan, skip)
+        query = membership_query(schema, plan, skip)
         # A column empty in the whole index is empty in every result: not read.
         filled = self._whole_index(searcher, generation)[1]
         wanted = [c for f in fields for c in columns_of(f) if c in filled]

@@ -24,6 +24,9 @@ from search_app.ranking import (
 )
 
 KEYWORD_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "status", "issuer")
+# Every text field's lemmas in one field, document ids only (no frequencies or
+# positions): which documents hold a lemma anywhere, for counting.
+MATCH_FIELD = "all_lemmas"
 
 
 def _seq_query(schema: tantivy.Schema, field: str, seq: tuple[str, ...]) -> Query:
@@ -140,9 +143,50 @@ def _not(query: Query) -> Query:
 
 
 def match_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> Query:
-    """Text + filters, unscored extras aside: what decides membership and facet counts."""
+    """Text (scored) + filters: what the top hits are ranked by."""
+    return _filtered(schema, plan, text_query(schema, plan.parsed), skip)
+
+
+def membership_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> Query:
+    """The documents ``match_query`` matches, found without scoring: what facet
+    counts and the total are computed over (``skip`` leaves one facet's filter out)."""
+    return _filtered(schema, plan, text_membership(schema, plan.parsed), skip)
+
+
+def text_membership(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
+    """Exactly the documents ``text_query`` matches, from ``MATCH_FIELD``.
+
+    A single lemma is one term of one field instead of one per text field, and
+    the boosts that only re-rank (kind intent, title phrase) are left out, so
+    counting over many matches reads a fraction of the postings. Lemma
+    sequences (phrases, multi-word synonyms) need positions: they keep the
+    per-field phrase queries.
+    """
+    if parsed.is_empty:
+        return Query.all_query()
+    core: list[tuple[Occur, Query]] = []
+    for clause in parsed.clauses:
+        for seq in (clause.lemmas, *clause.alternatives):
+            core.append((Occur.Should, _seq_membership(schema, seq)))
+    for phrase in parsed.phrases:
+        core.append((Occur.Must, _seq_membership(schema, phrase)))
+    for number in parsed.act_numbers:
+        core.append((Occur.Should, Query.term_query(schema, "doc_number", number)))
+    for key in parsed.articles:
+        core.append((Occur.Should, Query.term_query(schema, "article", key)))
+    for lemma in parsed.excluded:
+        core.append((Occur.MustNot, Query.term_query(schema, MATCH_FIELD, lemma)))
+    return Query.boolean_query(core)
+
+
+def _seq_membership(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
+    if len(seq) == 1:
+        return Query.term_query(schema, MATCH_FIELD, seq[0])
+    return Query.boolean_query([(Occur.Should, Query.phrase_query(schema, f, list(seq))) for f in TEXT_FIELDS])
+
+
+def _filtered(schema: tantivy.Schema, plan: SearchPlan, base: Query, skip: str | None) -> Query:
     filters = filter_queries(schema, plan, skip)
-    base = text_query(schema, plan.parsed)
     if not filters:
         return base
     subs = [(Occur.Must, base)] + [(Occur.Must, Query.const_score_query(f, 0.0)) for f in filters]
