@@ -249,4 +249,4 @@ def _dump_and_hash(record: dict[str, Any]) -> tuple[str, str]:
 
 
 def _load(data: str) -> Document:
-    return Document.from_dict(json.loads(data))
+    return Document.from_stored(json.loads(data))
