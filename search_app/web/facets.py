@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from ingest.document import KIND_LABELS, STATUS_LABELS
 from search_app.query import FACET_FIELDS, FacetValue, SearchQuery
 from search_app.web.formatting import money
@@ -33,6 +35,18 @@ class FacetItem:
     count: int
     selected: bool
     toggle_url: str
+
+    def __html__(self) -> Markup:
+        """The option's link, escaped (``{{ item }}`` in a template): a page lists
+        up to ~140 options, and a macro call per option cost 0.4 ms a page."""
+        state = " is-selected" if self.selected else ""
+        hint = '<span class="visually-hidden">(выбрано, нажмите, чтобы убрать)</span>' if self.selected else ""
+        return Markup(
+            f'<a class="facet-option{state}" href="{escape(self.toggle_url)}" data-instant>'
+            '<span class="facet-option__box" aria-hidden="true"></span>'
+            f'<span class="facet-option__label">{escape(self.label)}</span>'
+            f'<span class="facet-option__count">{self.count}</span>{hint}</a>'
+        )
 
 
 @dataclass(frozen=True)

@@ -283,3 +283,18 @@ def test_query_string_matches_urlencode() -> None:
              ("amount_from", "1 000"), ("page", "2")]
     state = UrlState.from_pairs(pairs)
     assert state.query_string() == urlencode(state.pairs)
+
+
+def test_facet_option_html_is_escaped() -> None:
+    from markupsafe import Markup
+
+    from search_app.web.facets import FacetItem
+
+    item = FacetItem(value='<b>"x"</b>', label='<b>"x"</b> & Co', count=3, selected=True, toggle_url='/search?q=a&region=<b>')
+    html = str(Markup("{}").format(item))
+    assert "<b>" not in html
+    assert "&lt;b&gt;&#34;x&#34;&lt;/b&gt; &amp; Co" in html
+    assert 'href="/search?q=a&amp;region=&lt;b&gt;"' in html
+    assert "is-selected" in html and "(выбрано" in html and '__count">3<' in html
+    plain = FacetItem(value="a", label="a", count=1, selected=False, toggle_url="/s")
+    assert "is-selected" not in str(Markup("{}").format(plain)) and "выбрано" not in str(Markup("{}").format(plain))
