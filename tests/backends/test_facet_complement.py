@@ -72,3 +72,25 @@ def test_whole_index_counts_follow_index_changes(tmp_path: Path, monkeypatch: py
     assert after[0] == before[0] - 1
     kinds_before, kinds_after = dict(before[1]["kind"]), dict(after[1]["kind"])
     assert kinds_after["practice"] == kinds_before["practice"] - 1
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.text}|{dict(q.filters)}")
+def test_counts_split_across_threads_equal_counts_in_one_pass(
+    sample_engine: SearchEngine, query: SearchQuery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tantivy_facets, "COMPLEMENT_SHARE", 2.0)  # direct counting only
+    one_pass = _shape(sample_engine, query)
+    chunks: list[list[str]] = []
+    original = tantivy_facets.FacetCounter._count_columns
+
+    def spy(self, searcher, query, columns, *rest):  # noqa: ANN001, ANN202
+        chunks.append(list(columns))
+        return original(self, searcher, query, columns, *rest)
+
+    monkeypatch.setattr(tantivy_facets, "THREADED_FROM_DOCS", 0)
+    monkeypatch.setattr(tantivy_facets, "SPLIT_FROM_MATCHES", 0)
+    monkeypatch.setattr(tantivy_facets.FacetCounter, "_count_columns", spy)
+    split = _shape(sample_engine, query)
+    assert split == one_pass
+    if not any(query.filters.values()) and not query.open_now:  # one group, no filter: split in two
+        assert len(chunks) == 2 and not set(chunks[0]) & set(chunks[1])
