@@ -117,7 +117,7 @@ def build_facets(
                 label=value_label(field, v.value),
                 count=v.count,
                 selected=v.selected,
-                toggle_url=state.toggle(param, v.value).url(path),
+                toggle_url=state.toggle_url(param, v.value, path),
             )
             for v in rendered
         )

@@ -80,6 +80,21 @@ class UrlState:
             return self.without(name, value)
         return self._changed((*self.pairs, (name, value)))
 
+    def toggle_url(self, name: str, value: str, path: str) -> str:
+        """``self.toggle(name, value).url(path)`` for a list parameter, without
+        re-validating the pairs that stay: a results page links every facet value."""
+        if name in SCALAR_PARAMS or name not in _PARAM_ORDER or not value or value.strip() != value:
+            return self.toggle(name, value).url(path)
+        kept = [p for p in self.pairs if p[0] != "page"]
+        if (name, value) in kept:
+            kept.remove((name, value))
+        else:
+            order = _PARAM_ORDER[name]
+            at = sum(1 for key, _ in kept if _PARAM_ORDER[key] <= order)
+            kept.insert(at, (name, value))
+        qs = "&".join(_encoded_pair(key, v) for key, v in kept)
+        return f"{path}?{qs}" if qs else path
+
     def without(self, name: str, value: str | None = None) -> UrlState:
         return self._changed(p for p in self.pairs if not (p[0] == name and (value is None or p[1] == value)))
 

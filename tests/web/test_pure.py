@@ -298,3 +298,15 @@ def test_facet_option_html_is_escaped() -> None:
     assert "is-selected" in html and "(выбрано" in html and '__count">3<' in html
     plain = FacetItem(value="a", label="a", count=1, selected=False, toggle_url="/s")
     assert "is-selected" not in str(Markup("{}").format(plain)) and "выбрано" not in str(Markup("{}").format(plain))
+
+
+@pytest.mark.parametrize("query", [
+    "", "q=дороги", "q=дороги&page=3", "q=a&kind=measure&region=Омская+область&sort=newest&page=2",
+    "region=Тверская+область&region=Омская+область&topic=ЖКХ&year=2025&expand=region",
+    "q=x&open=0&amount_from=100&issuer=Минстрой+России&audience=НКО&status=open",
+])
+@pytest.mark.parametrize("param", ["kind", "region", "topic", "audience", "status", "issuer", "year", "expand"])
+@pytest.mark.parametrize("value", ["measure", "Омская область", "Тверская область", "2025", "ЖКХ & Co", " padded ", ""])
+def test_toggle_url_equals_toggle_then_url(query: str, param: str, value: str) -> None:
+    current = state(query)
+    assert current.toggle_url(param, value, "/search") == current.toggle(param, value).url("/search")
