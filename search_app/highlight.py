@@ -6,10 +6,16 @@ Everything that is not a <mark> is HTML-escaped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 
 from search_app.analysis.analyzer import AnalyzedToken, Analyzer
-from search_app.analysis.tokenizer import ACT_NUMBER_WORDS, locate_word, plain_tokens, token_spans
+from search_app.analysis.tokenizer import (
+    ACT_NUMBER_WORDS,
+    locate_word,
+    plain_token_pieces,
+    token_spans,
+)
 
 SNIPPET_CHARS = 260
 SCAN_CHARS = 20_000  # long texts (codes, consolidated acts) are scanned up to here
@@ -51,7 +57,7 @@ def _passage_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str], max_
     window = max_chars - LEAD_CHARS
     stop_at: int | None = None
     first = 0  # earliest match whose window can still hold the newest one
-    for tok in matches(text, analyzer, lemmas):
+    for tok in iter_matches(text, analyzer, lemmas):
         end = tok.end
         if stop_at is not None and end > stop_at:
             break
@@ -66,37 +72,40 @@ def _passage_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str], max_
 
 
 def matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> list[AnalyzedToken]:
-    """``[t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]``, faster.
+    """``[t for t in analyzer.analyze_tokens(text) if t.lemma in lemmas]``, faster."""
+    return list(iter_matches(text, analyzer, lemmas))
 
-    The tokens are listed by one regular expression; only those that match are
-    then located in the text. A matching token that is not a plain word, or a
-    query for an act number in a text that may hold one, takes the full tokenizer.
+
+def iter_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> Iterator[AnalyzedToken]:
+    """``matches`` in order, found lazily: a snippet stops at its first full window.
+
+    The tokens are listed by one regular expression, a piece of text at a time;
+    only those that match are then located in the text. A query with a word that
+    is not plain letters (a number, an act number) takes the full tokenizer.
     """
     if not lemmas:
-        return []
-    acts_matter = any(not lemma.isalpha() or lemma in ACT_NUMBER_WORDS for lemma in lemmas)
-    plain = plain_tokens(text, acts_matter)
-    if plain is not None:
-        folded, tokens = plain
-        out: list[AnalyzedToken] = []
-        pos = 0
+        return
+    plain = None
+    if all(lemma.isalpha() and lemma not in ACT_NUMBER_WORDS for lemma in lemmas):
+        plain = plain_token_pieces(text, acts_matter=False)
+    if plain is None:
+        for token, start, end in token_spans(text):
+            lemma, stop = analyzer.token_lemma(token)
+            if lemma in lemmas:
+                yield AnalyzedToken(lemma, start, end, stop)
+        return
+    folded, pieces = plain
+    pos = 0
+    for tokens in pieces:
         for token in tokens:
             lemma, stop = analyzer.token_lemma(token)
             if lemma not in lemmas:
                 continue
-            start = locate_word(folded, token, pos) if token.isalpha() else -1
-            if start < 0:
-                break  # not a plain word: read every token instead
+            # An alphabetic lemma comes only from an alphabetic token, which is
+            # a whole word of the folded text: it is always found.
+            start = locate_word(folded, token, pos)
             pos = start + len(token)
-            out.append(AnalyzedToken(lemma, start, pos, stop))
-        else:
-            return out
-    found = []
-    for token, start, end in token_spans(text):
-        lemma, stop = analyzer.token_lemma(token)
-        if lemma in lemmas:
-            found.append(AnalyzedToken(lemma, start, end, stop))
-    return found
+            yield AnalyzedToken(lemma, start, pos, stop)
 
 
 def _cut(text: str, start: int, max_chars: int, tokens: list[AnalyzedToken], lemmas: frozenset[str]) -> str:

@@ -9,7 +9,13 @@ import pytest
 
 from ingest.document import Document
 from search_app.analysis.analyzer import get_analyzer
-from search_app.analysis.tokenizer import token_spans, token_texts, tokenize
+from search_app.analysis.tokenizer import (
+    ACT_NUMBER_WORDS,
+    plain_token_pieces,
+    token_spans,
+    token_texts,
+    tokenize,
+)
 from search_app.highlight import matches
 from search_app.index_document import build_index_document
 
@@ -96,3 +102,25 @@ def test_token_spans_and_highlight_matches_agree_with_full_analysis() -> None:
         tokens = analyzer.analyze_tokens(text)
         lemmas = frozenset(t.lemma for t in tokens[::7]) | {"131-фз", "и"}
         assert matches(text, analyzer, lemmas) == [t for t in tokens if t.lemma in lemmas]
+
+
+def test_lazy_matches_of_plain_words_agree_with_full_analysis() -> None:
+    analyzer = get_analyzer()
+    long_texts = [t for t in _sample_texts() if len(t) > 600]
+    assert len(long_texts) > 20  # several pieces per text
+    for text in _sample_texts():
+        tokens = analyzer.analyze_tokens(text)
+        lemmas = frozenset(t.lemma for t in tokens[::5] if t.lemma.isalpha() and t.lemma not in ACT_NUMBER_WORDS)
+        assert matches(text, analyzer, lemmas) == [t for t in tokens if t.lemma in lemmas]
+
+
+@pytest.mark.parametrize("piece_chars", [1, 7, 64, 10_000])
+def test_text_pieces_hold_the_same_tokens(piece_chars: int) -> None:
+    checked = 0
+    for text in _sample_texts():
+        plain = plain_token_pieces(text, acts_matter=True, piece_chars=piece_chars)
+        if plain is None:  # may hold an act number: the full tokenizer decides
+            continue
+        assert [t for piece in plain[1] for t in piece] == token_texts(text)
+        checked += 1
+    assert checked > 100

@@ -7,6 +7,7 @@ Every spelling of a federal-law number (``131-ФЗ``, ``131 фз``, ``ФЗ-131``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 ACT_SUFFIXES = ("фкз", "фз")
@@ -109,14 +110,28 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
 ACT_NUMBER_WORDS = frozenset({*ACT_SUFFIXES, "n"})
 
 
-def plain_tokens(text: str, acts_matter: bool = True) -> tuple[str, list[str]] | None:
-    """The folded text and its token texts, or None when it may hold an act number
-    and ``acts_matter``. Without act numbers the texts are those of ``token_texts``;
-    with them, every alphabetic token outside ACT_NUMBER_WORDS is still the same."""
+def plain_token_pieces(
+    text: str, acts_matter: bool = True, piece_chars: int = 256
+) -> tuple[str, Iterator[list[str]]] | None:
+    """The folded text and its token texts piece by piece (cut at spaces, so no
+    token is split), for callers that may stop early; None when the text may hold
+    an act number and ``acts_matter``. Without act numbers the texts are those of
+    ``token_texts``; with them, every alphabetic token outside ACT_NUMBER_WORDS is
+    still the same."""
     folded = _fold(text)
     if acts_matter and ("фз" in folded or "фкз" in folded):
         return None
-    return folded, _plain_texts(folded)
+    return folded, _pieces(folded, piece_chars)
+
+
+def _pieces(folded: str, piece_chars: int) -> Iterator[list[str]]:
+    start, end = 0, len(folded)
+    while start < end:
+        cut = folded.find(" ", start + piece_chars)
+        stop = end if cut < 0 else cut
+        yield _plain_texts(folded[start:stop])
+        start = stop
+
 
 
 def locate_word(folded: str, word: str, pos: int) -> int:
