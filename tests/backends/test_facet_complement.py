@@ -10,8 +10,7 @@ from ingest.jsonl import read_documents
 from search_app.backends import tantivy_facets
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+from tests.backends.conftest import SAMPLE
 
 QUERIES = [
     SearchQuery(text=""),
@@ -21,15 +20,6 @@ QUERIES = [
     SearchQuery(text="программа", open_now=True),
     SearchQuery(text="ремонт дорог"),
 ]
-
-
-@pytest.fixture(scope="module")
-def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
-    engine = SearchEngine.open(tmp_path_factory.mktemp("sample"), elasticsearch_url="")
-    docs = [d for p in sorted(SAMPLE.glob("*.jsonl")) for d in read_documents(p) if not isinstance(d, Exception)]
-    engine.import_documents(docs)
-    yield engine
-    engine.close()
 
 
 def _shape(engine: SearchEngine, query: SearchQuery) -> tuple[int, dict]:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.jsonl import read_documents
 from search_app.backends.embedded import SCHEMA
 from search_app.backends.tantivy_query import match_query, membership_query
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 TEXTS = [
     "муниципальный",
@@ -30,15 +25,6 @@ TEXTS = [
     "несуществующееслово",
     "несуществующееслово -грант",
 ]
-
-
-@pytest.fixture(scope="module")
-def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
-    engine = SearchEngine.open(tmp_path_factory.mktemp("sample"), elasticsearch_url="")
-    docs = [d for p in sorted(SAMPLE.glob("*.jsonl")) for d in read_documents(p) if not isinstance(d, Exception)]
-    engine.import_documents(docs)
-    yield engine
-    engine.close()
 
 
 def _ids(engine: SearchEngine, query: object) -> set[str]:
