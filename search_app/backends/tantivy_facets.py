@@ -83,6 +83,7 @@ class FacetCounter:
         filled = self._whole_index(searcher, generation)[1]
         size = plan.query.facet_size
         futures: dict[str | None, list[Future[ColumnCounts]]] = {}
+        surely = _surely_matches(searcher, plan)  # the text's estimate: the same for every group
         for skip, fields in groups.items():
             # A column empty in the whole index is empty in every result: not read.
             wanted = [c for f in fields for c in columns_of(f) if c in filled]
@@ -90,10 +91,9 @@ class FacetCounter:
                 wanted.append("kind")  # every document has one kind: its buckets add up to the total
             query = membership_query(schema, plan, skip)
             unfiltered = not filter_queries(schema, plan, skip)
-            surely = _surely_matches(searcher, plan) if unfiltered else 0
             if unfiltered and surely > COMPLEMENT_SHARE * searcher.num_docs:
                 chunks, complement = [wanted], True
-            elif threaded and len(groups) == 1 and surely >= SPLIT_FROM_MATCHES:
+            elif threaded and unfiltered and len(groups) == 1 and surely >= SPLIT_FROM_MATCHES:
                 # One large group would keep one core busy while the other idles
                 # once the page is shaped: its columns are counted in two halves.
                 chunks, complement = [wanted[0::2], wanted[1::2]], False
