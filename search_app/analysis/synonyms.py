@@ -75,3 +75,8 @@ class SynonymMap:
 
     def lookup(self, lemmas: LemmaSeq) -> set[LemmaSeq]:
         return self.expansions.get(lemmas, set())
+
+    def sequences(self) -> frozenset[LemmaSeq]:
+        """Every multi-word lemma sequence of the dictionary (terms and their expansions)."""
+        every = set(self.expansions).union(*self.expansions.values())
+        return frozenset(seq for seq in every if len(seq) > 1)

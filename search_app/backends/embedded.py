@@ -19,6 +19,16 @@ from search_app.backends.tantivy_facets import (
     split_columns,
 )
 from search_app.backends.tantivy_query import KEYWORD_FIELDS, MATCH_FIELD, ranked_query
+from search_app.backends.tantivy_sequences import (
+    NO_SEQUENCES,
+    IndexedSequences,
+    PhraseLookup,
+    indexed_sequences,
+    note_write,
+    record_sequences,
+    sequence_field,
+    sequences_of,
+)
 from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
@@ -33,6 +43,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, tokenizer_name="raw")
     for name in TEXT_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace")
+        sb.add_text_field(sequence_field(name), tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("doc_number", tokenizer_name="raw")
     sb.add_text_field("article", tokenizer_name="raw")
     sb.add_text_field("refs", tokenizer_name="raw")
@@ -70,7 +81,16 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
         return doc
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     fields["closed"] = doc.get("status") in FINISHED_STATUSES
-    fields[MATCH_FIELD] = [fields[name] for name in TEXT_FIELDS if name in fields]
+    texts = [name for name in TEXT_FIELDS if name in fields]
+    match = [fields[name] for name in texts]
+    sequences = indexed_sequences()
+    for name in texts:
+        words = fields[name].split()
+        found = sequences.found(words)
+        fields[sequence_field(name)] = sequences.field_text(words, found)
+        if found:
+            match.append(" ".join(found))
+    fields[MATCH_FIELD] = match
     for name, (singles, rest) in _SPLIT.items():
         values = fields.get(name)
         if not values:
@@ -97,6 +117,7 @@ class EmbeddedBackend:
         self._index: tantivy.Index | None = None
         self._opened: tuple[int, Path | None] = (-1, None)
         self._meta_stamp = 0
+        self._sequences: IndexedSequences = NO_SEQUENCES
         self._lock = threading.Lock()
         self._facets = FacetCounter()
 
@@ -107,6 +128,10 @@ class EmbeddedBackend:
 
     def _snapshot(self) -> tuple[tantivy.Searcher, tuple[int, int]]:
         """A searcher and the generation it reads, taken together."""
+        return self._reader()[:2]
+
+    def _reader(self) -> tuple[tantivy.Searcher, tuple[int, int], IndexedSequences]:
+        """A searcher, the generation it reads and the sequences it holds as terms."""
         with self._lock:
             stamp = self.dirs.pointer_stamp()
             if self._index is None or stamp != self._opened[0]:
@@ -117,12 +142,14 @@ class EmbeddedBackend:
                 self._index = _open_index(path)
                 self._opened = (stamp, path)
                 self._meta_stamp = _meta_stamp(path)
+                self._sequences = sequences_of(path)
             else:
                 meta = _meta_stamp(self._opened[1])
-                if meta != self._meta_stamp:
+                if meta != self._meta_stamp and self._opened[1] is not None:
                     self._index.reload()
                     self._meta_stamp = meta
-            return self._index.searcher(), (self._opened[0], self._meta_stamp)
+                    self._sequences = sequences_of(self._opened[1])
+            return self._index.searcher(), (self._opened[0], self._meta_stamp), self._sequences
 
     def _create_empty(self) -> Path:
         with self.dirs.write_lock():
@@ -135,6 +162,7 @@ class EmbeddedBackend:
             return current
         path = self.dirs.new_generation()
         tantivy.Index(SCHEMA, str(path), reuse=False).writer(WRITER_HEAP, 1).commit()
+        record_sequences(path)
         self.dirs.switch_to(path)
         return path
 
@@ -142,13 +170,14 @@ class EmbeddedBackend:
         return self._searcher().num_docs
 
     def search(self, plan: SearchPlan) -> BackendHits:
-        searcher, generation = self._snapshot()
+        searcher, generation, sequences = self._reader()
+        phrases = PhraseLookup(searcher, sequences)
         q = plan.query
         # Facets and the total are counted in other threads while this one finds
         # the page and the engine shapes it.
-        pending = self._facets.pending(SCHEMA, searcher, plan, generation) if q.with_facets else None
+        pending = self._facets.pending(SCHEMA, searcher, plan, generation, phrases) if q.with_facets else None
         count = pending is None
-        query = ranked_query(SCHEMA, plan)
+        query = ranked_query(SCHEMA, plan, phrases)
         sort = q.sort
         if sort == "relevance" and plan.parsed.is_empty and not plan.boost_topics:
             sort = "newest"
@@ -201,6 +230,7 @@ class EmbeddedBackend:
             if not n:  # nothing to write: keep the index (and its generation) as it is
                 writer.rollback()
                 return 0
+            note_write(path)  # before the commit: readers re-read it when the index changes
             writer.commit()
             writer.wait_merging_threads()
         return n
@@ -222,6 +252,7 @@ class EmbeddedBackend:
             path = self.dirs.new_generation()
             (path / ".building").touch()
             index = tantivy.Index(SCHEMA, str(path), reuse=False)
+            record_sequences(path)
             writer = index.writer(REBUILD_HEAP, 1)
             n = 0
             for doc in docs:

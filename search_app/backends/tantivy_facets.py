@@ -27,6 +27,7 @@ from search_app.backends.tantivy_query import (
     filter_queries,
     membership_query,
 )
+from search_app.backends.tantivy_sequences import PhraseLookup
 
 FACET_FIELDS = (*KEYWORD_FIELDS, "year")
 # Multi-valued facets are also kept as single-valued fast columns (1st, 2nd, …
@@ -71,7 +72,12 @@ class FacetCounter:
         self._lock = threading.Lock()
 
     def pending(
-        self, schema: tantivy.Schema, searcher: tantivy.Searcher, plan: SearchPlan, generation: object
+        self,
+        schema: tantivy.Schema,
+        searcher: tantivy.Searcher,
+        plan: SearchPlan,
+        generation: object,
+        phrases: PhraseLookup,
     ) -> Callable[[], tuple[int, Facets]]:
         """Start counting; the returned callable waits and gives ``(total, facets)``."""
         selected = [f for f in FACET_FIELDS if plan.query.filters.get(f)]
@@ -89,7 +95,7 @@ class FacetCounter:
             wanted = [c for f in fields for c in columns_of(f) if c in filled]
             if skip is None and "kind" not in wanted:
                 wanted.append("kind")  # every document has one kind: its buckets add up to the total
-            query = membership_query(schema, plan, skip)
+            query = membership_query(schema, plan, phrases, skip)
             unfiltered = not filter_queries(schema, plan, skip)
             if unfiltered and surely > COMPLEMENT_SHARE * searcher.num_docs:
                 chunks, complement = [wanted], True

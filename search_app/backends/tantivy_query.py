@@ -1,4 +1,4 @@
-"""Pure translation of a SearchPlan into tantivy queries (no IO)."""
+"""Translation of a SearchPlan into tantivy queries; the only reads are term statistics (phrase idf)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tantivy import Occur, Query
 from ingest.document import FINISHED_STATUSES
 from search_app.analysis.query_parser import Clause, ParsedQuery
 from search_app.backends.base import SearchPlan
+from search_app.backends.tantivy_sequences import PhraseLookup
 from search_app.index_document import NO_DATE, date_key
 from search_app.ranking import (
     ACT_NUMBER_BOOST,
@@ -29,32 +30,32 @@ KEYWORD_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "sta
 MATCH_FIELD = "all_lemmas"
 
 
-def _seq_query(schema: tantivy.Schema, field: str, seq: tuple[str, ...]) -> Query:
+def _seq_query(schema: tantivy.Schema, field: str, seq: tuple[str, ...], phrases: PhraseLookup) -> Query:
     if len(seq) == 1:
         return Query.term_query(schema, field, seq[0])
-    return Query.phrase_query(schema, field, list(seq))
+    return phrases.scored(schema, field, seq)
 
 
-def _across_fields(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
+def _across_fields(schema: tantivy.Schema, seq: tuple[str, ...], phrases: PhraseLookup) -> Query:
     """One lemma sequence over every text field, best field first (dis_max)."""
     per_field = [
-        Query.boost_query(_seq_query(schema, f, seq), FIELD_BOOSTS[f]) for f in TEXT_FIELDS
+        Query.boost_query(_seq_query(schema, f, seq, phrases), FIELD_BOOSTS[f]) for f in TEXT_FIELDS
     ]
     return Query.disjunction_max_query(per_field, TIE_BREAKER)
 
 
-def clause_query(schema: tantivy.Schema, clause: Clause) -> Query:
-    own = _across_fields(schema, clause.lemmas)
+def clause_query(schema: tantivy.Schema, clause: Clause, phrases: PhraseLookup) -> Query:
+    own = _across_fields(schema, clause.lemmas, phrases)
     if not clause.alternatives:
         return own
     alts = [
-        Query.boost_query(_across_fields(schema, a), synonym_weight(clause.lemmas, a))
+        Query.boost_query(_across_fields(schema, a, phrases), synonym_weight(clause.lemmas, a))
         for a in clause.alternatives
     ]
     return Query.disjunction_max_query([own, *alts], 0.0)
 
 
-def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
+def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup) -> Query:
     """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
 
     Boosts (kind intent, whole-query title phrase) only re-rank documents the
@@ -64,9 +65,9 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
         return Query.all_query()
     core: list[tuple[Occur, Query]] = []
     for clause in parsed.clauses:
-        core.append((Occur.Should, clause_query(schema, clause)))
+        core.append((Occur.Should, clause_query(schema, clause, phrases)))
     for phrase in parsed.phrases:
-        core.append((Occur.Must, _across_fields(schema, phrase)))
+        core.append((Occur.Must, _across_fields(schema, phrase, phrases)))
     for number in parsed.act_numbers:
         core.append(
             (Occur.Should, Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST))
@@ -80,7 +81,7 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
         outer.append((Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)))
     lemmas = parsed.lemmas
     if len(lemmas) >= 2:
-        title = Query.phrase_query(schema, "title", list(lemmas))
+        title = phrases.scored(schema, "title", tuple(lemmas))
         outer.append((Occur.Should, Query.boost_query(title, TITLE_PHRASE_BOOST)))
     for lemma in parsed.excluded:
         for f in TEXT_FIELDS:
@@ -150,34 +151,36 @@ def _not(query: Query) -> Query:
     return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
 
 
-def match_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> Query:
+def match_query(schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup) -> Query:
     """Text (scored) + filters: what the top hits are ranked by."""
-    return _filtered(schema, plan, text_query(schema, plan.parsed), skip)
+    return _filtered(schema, plan, text_query(schema, plan.parsed, phrases), None)
 
 
-def membership_query(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = None) -> Query:
+def membership_query(
+    schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup, skip: str | None = None
+) -> Query:
     """The documents ``match_query`` matches, found without scoring: what facet
     counts and the total are computed over (``skip`` leaves one facet's filter out)."""
-    return _filtered(schema, plan, text_membership(schema, plan.parsed), skip)
+    return _filtered(schema, plan, text_membership(schema, plan.parsed, phrases), skip)
 
 
-def text_membership(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
+def text_membership(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup) -> Query:
     """Exactly the documents ``text_query`` matches, from ``MATCH_FIELD``.
 
     A single lemma is one term of one field instead of one per text field, and
     the boosts that only re-rank (kind intent, title phrase) are left out, so
     counting over many matches reads a fraction of the postings. Lemma
-    sequences (phrases, multi-word synonyms) need positions: they keep the
-    per-field phrase queries.
+    sequences (phrases, multi-word synonyms) are one term when the index holds
+    them as terms (``tantivy_sequences``), else per-field phrase queries.
     """
     if parsed.is_empty:
         return Query.all_query()
     core: list[tuple[Occur, Query]] = []
     for clause in parsed.clauses:
         for seq in (clause.lemmas, *clause.alternatives):
-            core.append((Occur.Should, _seq_membership(schema, seq)))
+            core.append((Occur.Should, _seq_membership(schema, seq, phrases)))
     for phrase in parsed.phrases:
-        core.append((Occur.Must, _seq_membership(schema, phrase)))
+        core.append((Occur.Must, _seq_membership(schema, phrase, phrases)))
     for number in parsed.act_numbers:
         core.append((Occur.Should, Query.term_query(schema, "doc_number", number)))
     for key in parsed.articles:
@@ -187,10 +190,10 @@ def text_membership(schema: tantivy.Schema, parsed: ParsedQuery) -> Query:
     return Query.boolean_query(core)
 
 
-def _seq_membership(schema: tantivy.Schema, seq: tuple[str, ...]) -> Query:
+def _seq_membership(schema: tantivy.Schema, seq: tuple[str, ...], phrases: PhraseLookup) -> Query:
     if len(seq) == 1:
         return Query.term_query(schema, MATCH_FIELD, seq[0])
-    return Query.boolean_query([(Occur.Should, Query.phrase_query(schema, f, list(seq))) for f in TEXT_FIELDS])
+    return phrases.matched(schema, MATCH_FIELD, TEXT_FIELDS, seq)
 
 
 def _filtered(schema: tantivy.Schema, plan: SearchPlan, base: Query, skip: str | None) -> Query:
@@ -201,14 +204,14 @@ def _filtered(schema: tantivy.Schema, plan: SearchPlan, base: Query, skip: str |
     return Query.boolean_query(subs)
 
 
-def ranked_query(schema: tantivy.Schema, plan: SearchPlan) -> Query:
+def ranked_query(schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup) -> Query:
     """The ranking query before demotion: text + filters, plus the related-topics boost.
 
     Finished documents are multiplied by FINISHED_FACTOR afterwards, on the top
     window (``demotion.demote_top``): evaluating the finished condition inside
     the query doubled its cost.
     """
-    matched = match_query(schema, plan)
+    matched = match_query(schema, plan, phrases)
     if not plan.boost_topics:
         return matched
     topics = _any_of(schema, "topics", list(plan.boost_topics))

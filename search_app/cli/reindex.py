@@ -62,7 +62,10 @@ def describe_embedded(backend: SearchBackend, expected: int) -> list[tuple[str, 
 def reload_synonyms(backend: SearchBackend) -> str:
     put_synonyms = getattr(backend, "put_synonyms", None)
     if put_synonyms is None:
-        return "встроенный движок читает synonyms/ при запуске: перезапустите `munnav serve`."
+        return (
+            "встроенный движок читает synonyms/ при запуске: перезапустите `munnav serve`. "
+            "Многословные синонимы до `munnav reindex` ищутся по позициям слов (медленнее)."
+        )
     n = put_synonyms()
     return f"синонимы загружены в Elasticsearch: правил {n}; переиндексация не нужна."
 

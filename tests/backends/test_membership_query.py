@@ -6,6 +6,7 @@ import pytest
 
 from search_app.backends.embedded import SCHEMA
 from search_app.backends.tantivy_query import match_query, membership_query
+from search_app.backends.tantivy_sequences import NO_SEQUENCES, PhraseLookup
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
 
@@ -27,6 +28,13 @@ TEXTS = [
 ]
 
 
+def _phrases(engine: SearchEngine, indexed: bool = True) -> PhraseLookup:
+    """Dictionary sequences as terms (as built), or every phrase by positions (a stale index)."""
+    searcher, _, sequences = engine.backend._reader()
+    assert sequences.sequences, "the sample index holds the dictionary's sequences"
+    return PhraseLookup(searcher, sequences if indexed else NO_SEQUENCES)
+
+
 def _ids(engine: SearchEngine, query: object) -> set[str]:
     searcher = engine.backend._snapshot()[0]
     result = searcher.search(query, limit=10_000)
@@ -35,10 +43,14 @@ def _ids(engine: SearchEngine, query: object) -> set[str]:
 
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("filters", [{}, {"kind": ("competition", "measure")}], ids=["all", "filtered"])
-def test_membership_equals_ranked_matches(sample_engine: SearchEngine, text: str, filters: dict) -> None:
+@pytest.mark.parametrize("indexed", [True, False], ids=["sequence-terms", "positional"])
+def test_membership_equals_ranked_matches(sample_engine: SearchEngine, text: str, filters: dict, indexed: bool) -> None:
     plan = sample_engine.plan(SearchQuery(text=text, filters=filters))
-    ranked = _ids(sample_engine, match_query(SCHEMA, plan))
-    assert _ids(sample_engine, membership_query(SCHEMA, plan)) == ranked
+    phrases = _phrases(sample_engine, indexed)
+    ranked = _ids(sample_engine, match_query(SCHEMA, plan, phrases))
+    assert _ids(sample_engine, membership_query(SCHEMA, plan, phrases)) == ranked
+    if not indexed:  # the positional ranking matches what the sequence terms match
+        assert ranked == _ids(sample_engine, match_query(SCHEMA, plan, _phrases(sample_engine)))
 
 
 def test_the_queries_exercise_every_part(sample_engine: SearchEngine) -> None:
@@ -50,5 +62,7 @@ def test_the_queries_exercise_every_part(sample_engine: SearchEngine) -> None:
     assert any(p.act_numbers for p in parsed)
     assert any(p.articles for p in parsed)
     assert any(p.kinds for p in parsed)
-    counts = [len(_ids(sample_engine, membership_query(SCHEMA, sample_engine.plan(SearchQuery(text=t))))) for t in TEXTS]
+    phrases = _phrases(sample_engine)
+    plans = [sample_engine.plan(SearchQuery(text=t)) for t in TEXTS]
+    counts = [len(_ids(sample_engine, membership_query(SCHEMA, plan, phrases))) for plan in plans]
     assert min(counts) == 0 and max(counts) > 50
