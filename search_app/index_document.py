@@ -9,6 +9,9 @@ from ingest.document import Document
 from search_app.analysis.analyzer import Analyzer
 from search_app.analysis.tokenizer import act_number_key, token_texts
 
+# The lemma lists behind the text fields, for a backend's ``prepare`` that needs
+# the words (the embedded engine's sequence terms); not an index field.
+LEMMA_WORDS = "lemma_words"
 NO_DEADLINE = 99991231  # sorts after every real deadline
 NO_DATE = 0
 
@@ -37,13 +40,17 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
     steps_text = " ".join(f"{s.title} {s.text}" for s in doc.steps)
     article = str(doc.extra.get("article") or "")
     title, summary, body = token_texts(doc.title), token_texts(doc.summary), token_texts(f"{doc.body} {steps_text}")
+    words = {
+        "title": analyzer.token_lemmas(title),
+        "summary": analyzer.token_lemmas(summary),
+        "body": analyzer.token_lemmas(body),
+        "meta": analyzer.lemmas(" ".join(p for p in meta_parts if p)),
+    }
     return {
         "id": doc.id,
         "kind": doc.kind,
-        "title": " ".join(analyzer.token_lemmas(title)),
-        "summary": " ".join(analyzer.token_lemmas(summary)),
-        "body": " ".join(analyzer.token_lemmas(body)),
-        "meta": analyzer.lemma_text(" ".join(p for p in meta_parts if p)),
+        **{name: " ".join(lemmas) for name, lemmas in words.items()},
+        LEMMA_WORDS: words,
         "doc_number": [act_number_key(doc.doc_number)] if doc.doc_number and not article else [],
         "article": article_index_keys(doc.doc_number, article),
         "regions": list(doc.regions),

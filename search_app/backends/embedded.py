@@ -29,6 +29,7 @@ from search_app.backends.tantivy_sequences import (
     sequence_field,
     sequences_of,
 )
+from search_app.index_document import LEMMA_WORDS
 from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
@@ -69,6 +70,7 @@ _SCHEMA_FIELDS = frozenset(
 )
 
 
+_SEQUENCE_FIELDS = {name: sequence_field(name) for name in TEXT_FIELDS}
 _SPLIT: dict[str, tuple[tuple[str, ...], str]] = {
     name: (split_columns(name)[:-1], split_columns(name)[-1]) for name in MULTI_VALUED
 }
@@ -84,10 +86,11 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
     texts = [name for name in TEXT_FIELDS if name in fields]
     match = [fields[name] for name in texts]
     sequences = indexed_sequences()
+    lemma_words = doc.get(LEMMA_WORDS) or {}
     for name in texts:
-        words = fields[name].split()
+        words = lemma_words.get(name) or fields[name].split()
         found = sequences.found(words)
-        fields[sequence_field(name)] = sequences.field_text(words, found)
+        fields[_SEQUENCE_FIELDS[name]] = sequences.field_text(len(words), found)
         if found:
             match.append(" ".join(found))
     fields[MATCH_FIELD] = match

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from search_app.backends.base import IndexDoc
-from search_app.index_document import NO_DATE, NO_DEADLINE
+from search_app.index_document import LEMMA_WORDS, NO_DATE, NO_DEADLINE
 from search_app.ranking import TEXT_FIELDS
 from search_app.settings import PROJECT_ROOT
 
@@ -116,6 +116,7 @@ def _iso(key: int) -> str:
 def to_es_source(doc: IndexDoc) -> dict[str, Any]:
     """The shared index document plus Elasticsearch-only fields (dates, suggestions, vocabulary)."""
     source = dict(doc)
+    source.pop(LEMMA_WORDS, None)
     published = int(doc.get("published") or NO_DATE)
     deadline = int(doc.get("deadline") or NO_DEADLINE)
     source["published_date"] = _iso(published) if published != NO_DATE else None

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
 from pathlib import Path
 from typing import Protocol
 
@@ -65,16 +66,18 @@ class IndexedSequences:
     """The sequences the index holds as terms, and how to find them in a text."""
 
     sequences: frozenset[LemmaSeq]
-    # first two words → (term, the words after those two) of each sequence starting so
-    by_pair: dict[tuple[str, str], tuple[tuple[str, list[str]], ...]] = field(
+    # first word → second word → (term, the words after those two) of each sequence
+    by_start: dict[str, dict[str, tuple[tuple[str, list[str]], ...]]] = field(
         init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
-        by_pair: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+        by_start: dict[str, dict[str, list[tuple[str, list[str]]]]] = {}
         for seq in sorted(self.sequences):
-            by_pair.setdefault((seq[0], seq[1]), []).append((sequence_term(seq), list(seq[2:])))
-        object.__setattr__(self, "by_pair", {k: tuple(v) for k, v in by_pair.items()})
+            by_start.setdefault(seq[0], {}).setdefault(seq[1], []).append((sequence_term(seq), list(seq[2:])))
+        object.__setattr__(
+            self, "by_start", {a: {b: tuple(v) for b, v in nxt.items()} for a, nxt in by_start.items()}
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -86,19 +89,24 @@ class IndexedSequences:
 
     def found(self, words: list[str]) -> list[str]:
         """The terms of every sequence occurrence in ``words``."""
-        by_pair = self.by_pair
-        starts = [i for i, pair in enumerate(zip(words, words[1:], strict=False)) if pair in by_pair]
+        by_start = self.by_start
         out: list[str] = []
-        for i in starts:
-            for term, rest in by_pair[words[i], words[i + 1]]:
+        # positions whose word starts a sequence (the last word cannot), found in C
+        for i in compress(range(len(words) - 1), map(by_start.__contains__, words)):
+            for term, rest in by_start[words[i]].get(words[i + 1], ()):
                 if not rest or words[i + 2 : i + 2 + len(rest)] == rest:
                     out.append(term)
         return out
 
-    def field_text(self, words: Sequence[str], found: Iterable[str]) -> str:
-        """A sequence field's text: its terms, padded to the text field's token count."""
-        terms = list(found)
-        return " ".join(terms + [PAD] * (len(words) - len(terms)))
+    @staticmethod
+    def field_text(tokens: int, found: list[str]) -> str:
+        """A sequence field's text: its terms, padded to the text field's ``tokens``."""
+        text = " ".join(found)
+        pads = tokens - len(found)
+        if pads <= 0:
+            return text
+        run = (" " + PAD) * pads
+        return text + run if text else run[1:]
 
 
 @cache

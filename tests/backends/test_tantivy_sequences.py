@@ -30,10 +30,12 @@ def test_found_lists_every_occurrence_and_the_text_keeps_the_token_count() -> No
     words = "орган местный самоуправление бюджет местный самоуправление местный".split()
     found = SEQS.found(words)
     assert found == ["орган_местный_самоуправление", "местный_самоуправление", "местный_самоуправление"]
-    text = SEQS.field_text(words, found)
+    text = SEQS.field_text(len(words), found)
     assert len(text.split()) == len(words)
     assert text.split().count(PAD) == len(words) - 3
     assert SEQS.found(["местный"]) == []
+    assert SEQS.field_text(3, []) == " ".join([PAD] * 3)
+    assert SEQS.field_text(2, ["a_b"]) == f"a_b {PAD}"
 
 
 def _occurring_sequences(engine: SearchEngine, field: str) -> list[tuple[str, ...]]:
