@@ -13,9 +13,11 @@ from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progre
 from search_app.backends.demotion import demote_top, finished_flags
 from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_facets import (
+    COMPOSITE,
     MULTI_VALUED,
     SPLIT_COLUMNS,
     FacetCounter,
+    composite_value,
     split_columns,
 )
 from search_app.backends.tantivy_query import KEYWORD_FIELDS, MATCH_FIELD, ranked_query
@@ -55,6 +57,7 @@ def build_schema() -> tantivy.Schema:
     for name in MULTI_VALUED:
         for column in split_columns(name):
             sb.add_text_field(column, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_text_field(COMPOSITE, tokenizer_name="raw", fast=True, index_option="basic")
     for name in ("year", "published", "deadline"):
         sb.add_integer_field(name, indexed=True, fast=True)
     for name in ("amount_min", "amount_max"):
@@ -83,6 +86,7 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
         return doc
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     fields["closed"] = doc.get("status") in FINISHED_STATUSES
+    fields[COMPOSITE] = composite_value(str(doc.get("kind", "")), str(doc.get("status", "")), int(doc.get("year") or 0))
     texts = [name for name in TEXT_FIELDS if name in fields]
     match = [fields[name] for name in texts]
     sequences = indexed_sequences()

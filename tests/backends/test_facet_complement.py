@@ -84,3 +84,34 @@ def test_counts_split_across_threads_equal_counts_in_one_pass(
     assert split == one_pass
     if not any(query.filters.values()) and not query.open_now:  # one group, no filter: split in two
         assert len(chunks) == 2 and not set(chunks[0]) & set(chunks[1])
+
+
+COMPOSITE_QUERIES = [
+    *QUERIES,
+    SearchQuery(text="программа", filters={"status": ("open",)}),
+    SearchQuery(text="", filters={"year": ("2024",), "kind": ("practice", "legal_act")}),
+]
+
+
+@pytest.mark.parametrize("query", COMPOSITE_QUERIES, ids=lambda q: f"{q.text}|{dict(q.filters)}|{q.open_now}")
+@pytest.mark.parametrize("share", [-1.0, 2.0], ids=["complement", "direct"])
+def test_composite_column_counts_equal_separate_columns(
+    sample_engine: SearchEngine, query: SearchQuery, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tantivy_facets, "COMPLEMENT_SHARE", share)
+    read: list[list[str]] = []
+    original = tantivy_facets.FacetCounter._count_columns
+
+    def spy(self, searcher, query, columns, *rest):  # noqa: ANN001, ANN202
+        read.append(list(columns))
+        return original(self, searcher, query, columns, *rest)
+
+    monkeypatch.setattr(tantivy_facets.FacetCounter, "_count_columns", spy)
+    combined = _shape(sample_engine, query)
+    assert any(tantivy_facets.COMPOSITE in columns for columns in read)
+    monkeypatch.setattr(tantivy_facets, "COMPOSITE", "no_such_column")  # each facet from its own column
+    read.clear()
+    separate = _shape(sample_engine, query)
+    assert read and not any("kind_status_year" in columns for columns in read)
+    assert combined == separate
+    assert combined[1]["kind"] and combined[1]["year"]
