@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from ingest.document import Document
 from search_app.analysis.analyzer import get_analyzer
 from search_app.analysis.tokenizer import (
+    _EDGE_PUNCTUATION,
     ACT_NUMBER_WORDS,
     plain_token_pieces,
     token_spans,
@@ -30,6 +32,7 @@ TRICKY = [
     "",
     "«кавычки» (МСУ), т.е. слово_слово a1b 2024год\tтаб\nстрока\xa0неразрывный 3,14. конец.",
     "—тире— ...многоточие 1.2.,3 5,.6 ЖКХ/ТКО",
+    "(слово), «мсу»; [131-фз] -12.5- «2024» _подчёрк_ №5 %проц% слово.слово ‘ёж’ …ёлка…",
 ]
 
 
@@ -40,6 +43,11 @@ def _sample_texts() -> list[str]:
             doc = json.loads(line)
             texts += [doc.get("title", ""), doc.get("summary", ""), doc.get("body", "")]
     return texts
+
+
+def test_stripped_punctuation_holds_no_word_character() -> None:
+    # A word stripped of this punctuation is the token the expression finds.
+    assert not [ch for ch in _EDGE_PUNCTUATION if re.fullmatch(r"[^\W_]", ch)]
 
 
 @pytest.mark.parametrize("text", TRICKY)
