@@ -15,6 +15,7 @@ from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_facets import (
     COMPOSITE,
     MULTI_VALUED,
+    NO_VALUE,
     SPLIT_COLUMNS,
     FacetCounter,
     composite_value,
@@ -99,11 +100,9 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
             match.append(" ".join(found))
     fields[MATCH_FIELD] = match
     for name, (singles, rest) in _SPLIT.items():
-        values = fields.get(name)
-        if not values:
-            continue
-        for column, value in zip(singles, values, strict=False):
-            fields[column] = value
+        values = fields.get(name) or ()
+        for i, column in enumerate(singles):
+            fields[column] = values[i] if i < len(values) else NO_VALUE
         if len(values) > SPLIT_COLUMNS:
             fields[rest] = values[SPLIT_COLUMNS:]
     return fields
