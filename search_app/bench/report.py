@@ -150,7 +150,7 @@ def render_text(report: BenchReport) -> str:
     ing = report.ingest
     lines = [
         f"Документов: {report.docs}; запросов: {report.queries}; нагрузка (loadavg): {report.load}",
-        f"Загрузка (хранилище + анализ + индексация): {ing.docs_per_s:.0f} док/с "
+        f"Загрузка (хранилище + анализ + индексация + сброс на диск): {ing.docs_per_s:.0f} док/с "
         f"({ing.seconds:.1f} с; генерация корпуса ещё {ing.generate_seconds:.1f} с, не учтена)",
         f"Память: до загрузки {ing.rss_before_mb:.0f} МБ, пик процесса {ing.peak_rss_mb:.0f} МБ; "
         f"индекс {ing.index_bytes / 2**20:.1f} МБ, хранилище {ing.store_bytes / 2**20:.1f} МБ",
