@@ -37,7 +37,7 @@ MULTI_VALUED = ("regions", "topics", "audience")
 SPLIT_COLUMNS = 3
 # A document with fewer values fills its single-valued columns with NO_VALUE: a
 # column every document has a value in is read ~2.5× faster than a sparse one
-# (1M documents: 9 → 4 ms per column over the 170k a common word misses).
+# (one terms aggregation over 400k matches: 6.2 ms sparse, 2.6 ms filled).
 NO_VALUE = ""
 ALL_TERMS = 2000  # summed or subtracted columns must list every value they have
 EMPTY_KEYS = frozenset({NO_VALUE, "0", "none"})
