@@ -10,7 +10,16 @@ import tantivy
 
 from ingest.document import FINISHED_STATUSES
 from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
-from search_app.backends.demotion import demote_top, finished_flags
+from search_app.backends.demotion import (
+    INTENT_WINDOW,
+    KIND_CODE,
+    KIND_CODES,
+    RESCORE_WINDOW,
+    finished_flags,
+    kind_flags,
+    rescore_top,
+    rescorer,
+)
 from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_facets import (
     COMPOSITE,
@@ -33,7 +42,7 @@ from search_app.backends.tantivy_sequences import (
     sequences_of,
 )
 from search_app.index_document import LEMMA_WORDS
-from search_app.ranking import TEXT_FIELDS
+from search_app.ranking import KIND_INTENT_BOOST, TEXT_FIELDS
 
 WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
 # A rebuild writes one generation in one commit: a large buffer in one thread
@@ -64,6 +73,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("amount_min", "amount_max"):
         sb.add_float_field(name, indexed=True, fast=True)
     sb.add_boolean_field("closed", fast=True)  # status closed/expired: read when demoting the top window
+    sb.add_integer_field(KIND_CODE, fast=True)  # read when the kind intent re-ranks the top window
     return sb.build()
 
 
@@ -87,6 +97,7 @@ def tantivy_fields(doc: IndexDoc) -> IndexDoc:
         return doc
     fields = {k: v for k, v in doc.items() if k in _SCHEMA_FIELDS and v not in ("", [], None)}
     fields["closed"] = doc.get("status") in FINISHED_STATUSES
+    fields[KIND_CODE] = KIND_CODES.get(str(doc.get("kind")), len(KIND_CODES))
     fields[COMPOSITE] = composite_value(str(doc.get("kind", "")), str(doc.get("status", "")), int(doc.get("year") or 0))
     texts = [name for name in TEXT_FIELDS if name in fields]
     match = [fields[name] for name in texts]
@@ -196,7 +207,12 @@ class EmbeddedBackend:
                     counted.append(result.count or 0)
                 return [(float(score), addr) for score, addr in result.hits]
 
-            page = demote_top(top, finished_flags(searcher, plan.today), q.offset + q.per_page)[q.offset :]
+            kinds = plan.parsed.kinds
+            intent = kind_flags(searcher, kinds) if kinds else None
+            page = rescore_top(
+                top, rescorer(finished_flags(searcher, plan.today), intent), q.offset + q.per_page,
+                bonus=KIND_INTENT_BOOST if kinds else 0.0, window=INTENT_WINDOW if kinds else RESCORE_WINDOW,
+            )[q.offset :]
         else:
             field, order = ("published", tantivy.Order.Desc) if sort == "newest" else ("deadline", tantivy.Order.Asc)
             result = searcher.search(

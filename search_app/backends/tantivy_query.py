@@ -16,7 +16,6 @@ from search_app.ranking import (
     ACT_NUMBER_BOOST,
     ARTICLE_BOOST,
     FIELD_BOOSTS,
-    KIND_INTENT_BOOST,
     RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -58,8 +57,9 @@ def clause_query(schema: tantivy.Schema, clause: Clause, phrases: PhraseLookup) 
 def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup) -> Query:
     """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
 
-    Boosts (kind intent, whole-query title phrase) only re-rank documents the
-    text already matched; they never add matches of their own.
+    Boosts (whole-query title phrase) only re-rank documents the text already
+    matched; they never add matches of their own. The kind intent is such a
+    boost too, added on the top window instead (``demotion.rescore_top``).
     """
     if parsed.is_empty:
         return Query.all_query()
@@ -76,9 +76,6 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLooku
         boost = ARTICLE_BOOST if ":" in key else ARTICLE_BOOST / 4
         core.append((Occur.Should, Query.boost_query(Query.term_query(schema, "article", key), boost)))
     outer: list[tuple[Occur, Query]] = [(Occur.Must, _boolean(core))]
-    if parsed.kinds:
-        kinds = _any_of(schema, "kind", list(parsed.kinds))
-        outer.append((Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)))
     lemmas = parsed.lemmas
     if len(lemmas) >= 2:
         title = phrases.scored(schema, "title", tuple(lemmas))
@@ -208,8 +205,8 @@ def ranked_query(schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup
     """The ranking query before demotion: text + filters, plus the related-topics boost.
 
     Finished documents are multiplied by FINISHED_FACTOR afterwards, on the top
-    window (``demotion.demote_top``): evaluating the finished condition inside
-    the query doubled its cost.
+    window (``demotion.rescore_top``), and the kind intent is added there too:
+    inside the query the finished condition doubled its cost.
     """
     matched = match_query(schema, plan, phrases)
     if not plan.boost_topics:
