@@ -95,6 +95,15 @@ def rescore_top(
         window *= WINDOW_GROWTH
 
 
-def demote_top(search: Callable[[int], Sequence[Scored]], flags: Flags, need: int) -> list[Scored]:
-    """The first ``need`` hits with finished documents demoted (no kind boost)."""
-    return rescore_top(search, rescorer(flags), need)
+def ranked_top(
+    search: Callable[[int], Sequence[Scored]], searcher: tantivy.Searcher, today: dt.date,
+    kinds: Collection[str], need: int,
+) -> list[Scored]:
+    """The first ``need`` hits with finished documents demoted and, when the
+    wording asks for ``kinds``, documents of those kinds raised."""
+    finished = finished_flags(searcher, today)
+    if not kinds:
+        return rescore_top(search, rescorer(finished), need)
+    return rescore_top(
+        search, rescorer(finished, kind_flags(searcher, kinds)), need, bonus=KIND_INTENT_BOOST, window=INTENT_WINDOW
+    )

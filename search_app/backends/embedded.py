@@ -10,16 +10,7 @@ import tantivy
 
 from ingest.document import FINISHED_STATUSES
 from search_app.backends.base import BackendError, BackendHits, IndexDoc, Progress, SearchPlan
-from search_app.backends.demotion import (
-    INTENT_WINDOW,
-    KIND_CODE,
-    KIND_CODES,
-    RESCORE_WINDOW,
-    finished_flags,
-    kind_flags,
-    rescore_top,
-    rescorer,
-)
+from search_app.backends.demotion import KIND_CODE, KIND_CODES, ranked_top
 from search_app.backends.index_dirs import IndexDirs
 from search_app.backends.tantivy_facets import (
     COMPOSITE,
@@ -42,7 +33,7 @@ from search_app.backends.tantivy_sequences import (
     sequences_of,
 )
 from search_app.index_document import LEMMA_WORDS
-from search_app.ranking import KIND_INTENT_BOOST, TEXT_FIELDS
+from search_app.ranking import TEXT_FIELDS
 
 WRITER_HEAP = 128_000_000  # ~50k synthetic documents fit before tantivy flushes a segment
 # A rebuild writes one generation in one commit: a large buffer in one thread
@@ -207,12 +198,7 @@ class EmbeddedBackend:
                     counted.append(result.count or 0)
                 return [(float(score), addr) for score, addr in result.hits]
 
-            kinds = plan.parsed.kinds
-            intent = kind_flags(searcher, kinds) if kinds else None
-            page = rescore_top(
-                top, rescorer(finished_flags(searcher, plan.today), intent), q.offset + q.per_page,
-                bonus=KIND_INTENT_BOOST if kinds else 0.0, window=INTENT_WINDOW if kinds else RESCORE_WINDOW,
-            )[q.offset :]
+            page = ranked_top(top, searcher, plan.today, plan.parsed.kinds, q.offset + q.per_page)[q.offset :]
         else:
             field, order = ("published", tantivy.Order.Desc) if sort == "newest" else ("deadline", tantivy.Order.Asc)
             result = searcher.search(

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ingest.document import Document
-from search_app.backends.demotion import RESCORE_WINDOW, demote_top, rescore_top, rescorer
+from search_app.backends.demotion import RESCORE_WINDOW, rescore_top, rescorer
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
 from search_app.ranking import FINISHED_FACTOR, KIND_INTENT_BOOST
@@ -35,7 +35,7 @@ def test_window_demotion_equals_full_demotion(seed: int) -> None:
         return [(scores[i], i) for i in plain[:limit]]
 
     need = rng.choice([1, 10, 20, 60, 300])
-    got = demote_top(search, lambda addrs: [a in finished for a in addrs], need)  # type: ignore[arg-type]
+    got = rescore_top(search, rescorer(lambda addrs: [a in finished for a in addrs]), need)  # type: ignore[arg-type]
     expected = _full_ranking(scores, finished)[:need]
     got_scores = [s for s, _ in got]
     expected_scores = [scores[i] * (FINISHED_FACTOR if i in finished else 1) for i in expected]
@@ -95,7 +95,7 @@ def test_window_grows_when_finished_documents_fill_it() -> None:
         calls.append(limit)
         return [(scores[i], i) for i in range(min(limit, len(scores)))]
 
-    got = demote_top(search, lambda addrs: [a in finished for a in addrs], 10)  # type: ignore[arg-type]
+    got = rescore_top(search, rescorer(lambda addrs: [a in finished for a in addrs]), 10)  # type: ignore[arg-type]
     assert [i for _, i in got[:5]] == [60, 61, 62, 63, 64]
     assert len(calls) == 2
 

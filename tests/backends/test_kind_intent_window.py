@@ -30,7 +30,7 @@ def _reference(engine: SearchEngine, text: str) -> list[tuple[str, float]]:
         (Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)),
     ])
     total = searcher.search(query, limit=1, count=True).count
-    hits = [(float(s), a) for s, a in searcher.search(query, limit=total).hits]
+    hits = [(float(s), a) for s, a in searcher.search(query, limit=max(total, 1)).hits]  # tantivy panics on 0
     ranked = rescorer(finished_flags(searcher, plan.today))(hits)
     return [(searcher.doc(a)["id"][0], s) for s, a in ranked]
 
