@@ -97,10 +97,8 @@ def iter_matches(text: str, analyzer: Analyzer, lemmas: frozenset[str]) -> Itera
     folded, pieces = plain
     pos = 0
     for tokens in pieces:
-        for token in tokens:
+        for token in analyzer.matching(tokens, lemmas):
             lemma, stop = analyzer.token_lemma(token)
-            if lemma not in lemmas:
-                continue
             # An alphabetic lemma comes only from an alphabetic token, which is
             # a whole word of the folded text: it is always found.
             start = locate_word(folded, token, pos)

@@ -119,6 +119,7 @@ def test_lazy_matches_of_plain_words_agree_with_full_analysis() -> None:
     for text in _sample_texts():
         tokens = analyzer.analyze_tokens(text)
         lemmas = frozenset(t.lemma for t in tokens[::5] if t.lemma.isalpha() and t.lemma not in ACT_NUMBER_WORDS)
+        lemmas |= {"и", "в"}  # stop words are marked too when a query names them
         assert matches(text, analyzer, lemmas) == [t for t in tokens if t.lemma in lemmas]
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from pathlib import Path
 
 from search_app.analysis.lemmatizer import Lemmatizer
@@ -26,14 +27,15 @@ class AnalyzedToken:
     stop: bool
 
 
-class _IndexLemmas(dict[str, str]):
-    def __init__(self, analyse: Callable[[str], tuple[str, bool]]) -> None:
+class _Memo(dict[str, str]):
+    """Token text → a value computed once; ``map`` reads it in C, a miss computes it."""
+
+    def __init__(self, compute: Callable[[str], str]) -> None:
         super().__init__()
-        self._analyse = analyse
+        self._compute = compute
 
     def __missing__(self, token: str) -> str:
-        lemma, stop = self._analyse(token)
-        value = "" if stop else lemma
+        value = self._compute(token)
         self[token] = value
         return value
 
@@ -50,7 +52,9 @@ class Analyzer:
         self._token_cache: dict[str, tuple[str, bool]] = {}
         # Token text → lemma, "" for a stop word: the index-time lookup, done by
         # ``map`` in C; a miss asks ``token_lemma`` (``__missing__``).
-        self._index_lemmas = _IndexLemmas(self.token_lemma)
+        self._index_lemmas = _Memo(self._index_lemma)
+        # Token text → lemma, stop words included: what snippets test each token by.
+        self._lemma_of = _Memo(lambda token: self.token_lemma(token)[0])
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
@@ -75,6 +79,11 @@ class Analyzer:
         """``lemmas`` of already tokenized text (``token_texts``), for callers that reuse the tokens."""
         return [lemma for lemma in map(self._index_lemmas.__getitem__, tokens) if lemma]
 
+    def matching(self, tokens: list[str], lemmas: frozenset[str]) -> list[str]:
+        """The tokens whose lemma is one of ``lemmas``, in order (the test runs in C:
+        snippets test every token of a text and mark a few)."""
+        return list(compress(tokens, map(lemmas.__contains__, map(self._lemma_of.__getitem__, tokens))))
+
     def lemma_text(self, text: str) -> str:
         """Lemmas joined by spaces, ready for a whitespace-tokenized field."""
         return " ".join(self.lemmas(text))
@@ -82,6 +91,10 @@ class Analyzer:
     def token_lemma(self, token: str) -> tuple[str, bool]:
         """Lemma and stop-word flag of one token text (``Token.text``), as ``analyze_tokens`` gives them."""
         return self._token_cache.get(token) or self._analyse(token)
+
+    def _index_lemma(self, token: str) -> str:
+        lemma, stop = self.token_lemma(token)
+        return "" if stop else lemma
 
     def warm(self, tokens: Iterable[str]) -> int:
         """Analyse the tokens not seen yet; returns how many were new.
