@@ -12,6 +12,7 @@ over the documents the query does not match. The result is the same.
 
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -70,6 +71,8 @@ def columns_of(field: str) -> tuple[str, ...]:
 
 
 ALL_COLUMNS: tuple[str, ...] = (*(c for f in FACET_FIELDS for c in columns_of(f)), COMPOSITE)
+# Columns whose bucket keys tantivy gives as strings already (the rest are numbers).
+TEXT_COLUMNS = frozenset(c for f in (*KEYWORD_FIELDS, COMPOSITE) for c in columns_of(f))
 
 
 def composite_value(kind: str, status: str, year: int) -> str:
@@ -169,9 +172,7 @@ class FacetCounter:
         if any(raw.get(c, {}).get("sum_other_doc_count", 0) for c in wanted):
             return None
         outside = _column_counts(raw)
-        return {
-            c: {k: n - outside.get(c, {}).get(k, 0) for k, n in whole.get(c, {}).items()} for c in wanted
-        }
+        return {c: _minus(whole.get(c, {}), outside.get(c, {})) for c in wanted}
 
     def _whole_index(
         self, searcher: tantivy.Searcher, generation: object
@@ -219,29 +220,45 @@ def _terms_aggs(columns: list[str], size: int) -> dict[str, object]:
 
 
 def _column_counts(raw: Mapping[str, dict]) -> ColumnCounts:
+    # Complement and split columns list every value: hundreds of buckets per
+    # query, so text columns take the keys as they come (only numbers are converted).
     out: ColumnCounts = {}
     for column, result in raw.items():
-        out[column] = {_bucket_key(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}
+        buckets = result.get("buckets", ())
+        if column in TEXT_COLUMNS:
+            out[column] = {b["key"]: b["doc_count"] for b in buckets}
+        else:
+            out[column] = {_bucket_key(b["key"]): int(b["doc_count"]) for b in buckets}
     return out
+
+
+def _minus(whole: dict[str, int], outside: dict[str, int]) -> dict[str, int]:
+    get = outside.get
+    return {k: n - get(k, 0) for k, n in whole.items()}
 
 
 def _split_composite(combined: dict[str, int]) -> ColumnCounts:
     """Per-facet counts from the composite column's ``kind|status|year`` counts."""
-    out: ColumnCounts = {name: {} for name in COMPOSED}
-    for key, n in combined.items():
-        for name, value in zip(COMPOSED, key.split(COMPOSITE_SEP), strict=True):
-            column = out[name]
+    keys = [key.split(COMPOSITE_SEP) for key in combined]
+    out: ColumnCounts = {}
+    for i, name in enumerate(COMPOSED):
+        column: dict[str, int] = {}
+        for parts, n in zip(keys, combined.values(), strict=True):
+            value = parts[i]
             column[value] = column.get(value, 0) + n
+        out[name] = column
     return out
 
 
 def _merge(counts: ColumnCounts, columns: tuple[str, ...], size: int) -> list[tuple[str, int]]:
-    merged: dict[str, int] = {}
-    for column in columns:
+    """A facet's ``size`` most frequent values over its columns (count desc, value asc)."""
+    merged: dict[str, int] = dict(counts.get(columns[0], {}))
+    for column in columns[1:]:
+        get = merged.get
         for key, n in counts.get(column, {}).items():
-            merged[key] = merged.get(key, 0) + n
-    ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(k, n) for k, n in ranked if n > 0 and k not in EMPTY_KEYS][:size]
+            merged[key] = get(key, 0) + n
+    ranked = heapq.nsmallest(size, ((-n, k) for k, n in merged.items() if n > 0 and k not in EMPTY_KEYS))
+    return [(k, -n) for n, k in ranked]
 
 
 class _Inline:
