@@ -34,6 +34,8 @@ def test_bench_smoke_reports_every_class_with_positive_numbers() -> None:
         assert 0 < cls["product"]["p50_ms"] <= cls["product"]["p95_ms"] <= cls["product"]["p99_ms"], name
         assert 0 < cls["raw"]["p50_ms"] <= cls["raw"]["p95_ms"], name
         assert cls["ratio_p95"] > 0, name
+        assert cls["raw_facets"]["count"] == 10 and cls["raw_facets"]["p50_ms"] > 0, name
+        assert cls["ratio_facets_p95"] > 0, name
     assert report["classes"]["common"]["mean_total"] > report["classes"]["rare"]["mean_total"]
     assert report["web"] == {}
     assert summary.startswith("docs=2000 index_docs_per_s=")
