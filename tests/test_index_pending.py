@@ -58,3 +58,30 @@ def test_indexed_documents_leave_no_trace_and_reindex_clears(tmp_path: Path) -> 
     engine.reindex()
     assert engine.store.pending_ids() == [] and "m-007" in _ids(engine, "ремонт дорог")
     engine.close()
+
+
+def test_each_commit_clears_its_own_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("search_app.engine.INDEX_COMMIT", 2)
+    engine = SearchEngine.open(tmp_path, elasticsearch_url="")
+    original_index = engine.backend.index
+    batches: list[list[str]] = []
+
+    def index_then_crash_on_the_second(docs):  # noqa: ANN001, ANN202
+        batch = list(docs)
+        batches.append([d["id"] for d in batch])
+        if len(batches) == 2:
+            raise Crash
+        return original_index(batch)
+
+    monkeypatch.setattr(engine.backend, "index", index_then_crash_on_the_second)
+    with pytest.raises(Crash):
+        engine.import_documents([_doc(i) for i in range(5)])
+    assert batches == [["m-000", "m-001"], ["m-002", "m-003"]]
+    assert engine.store.pending_ids() == ["m-002", "m-003", "m-004"]
+    assert _ids(engine, "ремонт дорог") == {"m-000", "m-001"}
+
+    monkeypatch.setattr(engine.backend, "index", original_index)
+    report = engine.import_documents([_doc(i) for i in range(5)])
+    assert report.indexed == 3 and engine.store.pending_ids() == []
+    assert _ids(engine, "ремонт дорог") == {f"m-{i:03d}" for i in range(5)}
+    engine.close()
