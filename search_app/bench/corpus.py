@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.document import KINDS, Document, Step
 from ingest.jsonl import LineError, read_documents
@@ -25,6 +26,8 @@ SENTENCE_VARIANTS = 30_000  # mutated sentence shapes documents draw from
 TITLE_VARIANTS = 6_000
 MUTATION_SHARE = 0.25  # share of words replaced in a sentence variant
 ZIPF_EXPONENT = 1.1
+DRAW_BLOCK = 4096  # weighted draws taken per random.choices call
+T = TypeVar("T")
 
 KIND_WEIGHTS: dict[str, float] = {
     "measure": 0.24, "competition": 0.18, "legal_act": 0.26, "practice": 0.16, "solution": 0.06, "course": 0.10,
@@ -103,6 +106,33 @@ def zipf_weights(n: int, exponent: float = ZIPF_EXPONENT) -> list[float]:
     return [1.0 / (rank**exponent) for rank in range(1, n + 1)]
 
 
+class _Draws:
+    """Weighted draws from ``random.choices``, a block at a time: one call per
+    block rather than one per document field (the generator runs beside the
+    import it feeds and takes CPU from it)."""
+
+    def __init__(
+        self, rng: random.Random, population: Sequence[T], cum_weights: Sequence[float], block: int = DRAW_BLOCK
+    ) -> None:
+        self._rng = rng
+        self._population = population
+        self._cum_weights = cum_weights
+        self._block = block
+        self._buffer: list[T] = []
+
+    def take(self, k: int) -> list[T]:
+        if len(self._buffer) < k:
+            self._buffer += self._rng.choices(self._population, cum_weights=self._cum_weights, k=max(k, self._block))
+        out = self._buffer[-k:]
+        del self._buffer[-k:]
+        return out
+
+    def one(self) -> T:
+        if not self._buffer:
+            self._buffer = self._rng.choices(self._population, cum_weights=self._cum_weights, k=self._block)
+        return self._buffer.pop()
+
+
 class CorpusGenerator:
     """Deterministic (seeded) stream of synthetic documents."""
 
@@ -118,8 +148,17 @@ class CorpusGenerator:
         self._topics, self._topic_cum = _cumulative(vocabulary.topics)
         self._audience, self._audience_cum = _cumulative(vocabulary.audience)
         self._issuers, self._issuer_cum = _cumulative(vocabulary.issuers)
-        self._kinds = tuple(KIND_WEIGHTS)
-        self._kind_cum = list(itertools.accumulate(KIND_WEIGHTS.values()))
+        rng = self.rng
+        self._kinds = _Draws(rng, tuple(KIND_WEIGHTS), list(itertools.accumulate(KIND_WEIGHTS.values())))
+        self._sentence_draws = _Draws(rng, self._sentences, self._sentence_cum)
+        self._region_draws = _Draws(rng, vocabulary.regions, self._region_cum)
+        self._topic_draws = _Draws(rng, self._topics, self._topic_cum)
+        self._audience_draws = _Draws(rng, self._audience, self._audience_cum)
+        self._issuer_draws = _Draws(rng, self._issuers, self._issuer_cum) if self._issuers else None
+        self._statuses = {
+            kind: _Draws(rng, [v for v, _ in options], list(itertools.accumulate(w for _, w in options)))
+            for kind, options in STATUS_BY_KIND.items()
+        }
 
     def _variants(self, shapes: Sequence[str], count: int) -> tuple[str, ...]:
         """``count`` sentences: the originals, then copies with words replaced."""
@@ -148,46 +187,46 @@ class CorpusGenerator:
 
     def document(self, i: int) -> Document:
         rng = self.rng
-        kind = rng.choices(self._kinds, cum_weights=self._kind_cum)[0]
-        sentences = rng.choices(self._sentences, cum_weights=self._sentence_cum, k=rng.randint(6, 14))
+        kind = self._kinds.one()
+        sentences = self._sentence_draws.take(_between(rng, 6, 14))
         summary = " ".join(sentences[:2])
         body = " ".join(sentences[2:])
         n_regions = 1 if rng.random() < 0.9 else 2
-        regions = tuple(dict.fromkeys(rng.choices(self.vocab.regions, cum_weights=self._region_cum, k=n_regions)))
-        status = _pick(rng, STATUS_BY_KIND[kind])
+        regions = tuple(dict.fromkeys(self._region_draws.take(n_regions)))
+        status = self._statuses[kind].one()
         published = self.today - dt.timedelta(days=int(rng.expovariate(1 / 700)) % 8000)
         deadline = None
         if kind in DEADLINE_KINDS and status != "permanent":
-            offset = rng.randint(5, 200) if status == "open" else -rng.randint(1, 900)
+            offset = _between(rng, 5, 200) if status == "open" else -_between(rng, 1, 900)
             deadline = self.today + dt.timedelta(days=offset)
         amount_min = amount_max = None
         if kind in DEADLINE_KINDS and rng.random() < 0.7:
-            amount_max = float(rng.choice((1, 2, 5, 10, 50)) * 10 ** rng.randint(5, 8))
+            amount_max = float(_any(rng, (1, 2, 5, 10, 50)) * 10 ** _between(rng, 5, 8))
             amount_min = amount_max / 10 if rng.random() < 0.5 else None
         doc_number = doc_type = ""
         if kind == "legal_act":
-            doc_type = rng.choice(self.vocab.doc_types)
-            doc_number = f"{rng.randint(1, 600)}-ФЗ" if rng.random() < 0.4 else str(rng.randint(1, 3000))
+            doc_type = _any(rng, self.vocab.doc_types)
+            doc_number = f"{_between(rng, 1, 600)}-ФЗ" if rng.random() < 0.4 else str(_between(rng, 1, 3000))
         steps: tuple[Step, ...] = ()
         if kind == "solution":
             steps = tuple(
-                Step(title=rng.choice(self._titles["practice"]), text=rng.choice(self._sentences),
-                     refs=tuple(_doc_id(rng.randrange(i)) for _ in range(2)) if i else ())
-                for _ in range(rng.randint(3, 5))
+                Step(title=_any(rng, self._titles["practice"]), text=_any(rng, self._sentences),
+                     refs=tuple(_doc_id(int(rng.random() * i)) for _ in range(2)) if i else ())
+                for _ in range(_between(rng, 3, 5))
             )
         return Document(
             id=_doc_id(i),
             kind=kind,
-            title=rng.choice(self._titles[kind]),
+            title=_any(rng, self._titles[kind]),
             summary=summary,
             body=body,
             url=f"https://example.invalid/bench/{i}",
             source="bench",
-            issuer=rng.choices(self._issuers, cum_weights=self._issuer_cum)[0] if self._issuers else "",
+            issuer=self._issuer_draws.one() if self._issuer_draws else "",
             regions=regions,
-            municipality=rng.choice(self.vocab.municipalities) if kind == "practice" else "",
-            topics=tuple(dict.fromkeys(rng.choices(self._topics, cum_weights=self._topic_cum, k=rng.randint(1, 3)))),
-            audience=tuple(dict.fromkeys(rng.choices(self._audience, cum_weights=self._audience_cum, k=rng.randint(1, 2)))),
+            municipality=_any(rng, self.vocab.municipalities) if kind == "practice" else "",
+            topics=tuple(dict.fromkeys(self._topic_draws.take(_between(rng, 1, 3)))),
+            audience=tuple(dict.fromkeys(self._audience_draws.take(_between(rng, 1, 2)))),
             published=published,
             deadline=deadline,
             status=status,
@@ -199,13 +238,17 @@ class CorpusGenerator:
         )
 
 
+def _between(rng: random.Random, low: int, high: int) -> int:
+    """``rng.randint(low, high)`` from one ``random()`` call (cheaper per document)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _any(rng: random.Random, items: Sequence[T]) -> T:
+    return items[int(rng.random() * len(items))]
+
+
 def _doc_id(i: int) -> str:
     return f"bench-{i:07d}"
-
-
-def _pick(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
-    values = [v for v, _ in choices]
-    return rng.choices(values, weights=[w for _, w in choices])[0]
 
 
 def _cumulative(counts: Counter[str]) -> tuple[tuple[str, ...], list[float]]:
