@@ -122,15 +122,18 @@ class _Draws:
 
     def take(self, k: int) -> list[T]:
         if len(self._buffer) < k:
-            self._buffer += self._rng.choices(self._population, cum_weights=self._cum_weights, k=max(k, self._block))
+            self._buffer += self._draw(max(k, self._block))
         out = self._buffer[-k:]
         del self._buffer[-k:]
         return out
 
     def one(self) -> T:
         if not self._buffer:
-            self._buffer = self._rng.choices(self._population, cum_weights=self._cum_weights, k=self._block)
+            self._buffer = self._draw(self._block)
         return self._buffer.pop()
+
+    def _draw(self, k: int) -> list[T]:
+        return self._rng.choices(self._population, cum_weights=self._cum_weights, k=k)
 
 
 class CorpusGenerator:
@@ -141,20 +144,19 @@ class CorpusGenerator:
         self.rng = random.Random(seed)
         self.today = today or dt.date(2026, 11, 27)
         self._sentences = self._variants(vocabulary.sentences, SENTENCE_VARIANTS)
-        # Sentence popularity is skewed too: a few shapes recur everywhere, most are rare.
-        self._sentence_cum = list(itertools.accumulate(zipf_weights(len(self._sentences), 0.8)))
         self._titles = {k: self._variants(v, TITLE_VARIANTS // len(KINDS)) for k, v in vocabulary.titles.items()}
-        self._region_cum = list(itertools.accumulate(zipf_weights(len(vocabulary.regions))))
-        self._topics, self._topic_cum = _cumulative(vocabulary.topics)
-        self._audience, self._audience_cum = _cumulative(vocabulary.audience)
-        self._issuers, self._issuer_cum = _cumulative(vocabulary.issuers)
         rng = self.rng
         self._kinds = _Draws(rng, tuple(KIND_WEIGHTS), list(itertools.accumulate(KIND_WEIGHTS.values())))
-        self._sentence_draws = _Draws(rng, self._sentences, self._sentence_cum)
-        self._region_draws = _Draws(rng, vocabulary.regions, self._region_cum)
-        self._topic_draws = _Draws(rng, self._topics, self._topic_cum)
-        self._audience_draws = _Draws(rng, self._audience, self._audience_cum)
-        self._issuer_draws = _Draws(rng, self._issuers, self._issuer_cum) if self._issuers else None
+        # Sentence popularity is skewed too: a few shapes recur everywhere, most are rare.
+        self._sentence_draws = _Draws(
+            rng, self._sentences, list(itertools.accumulate(zipf_weights(len(self._sentences), 0.8)))
+        )
+        self._region_draws = _Draws(
+            rng, vocabulary.regions, list(itertools.accumulate(zipf_weights(len(vocabulary.regions))))
+        )
+        self._topic_draws = _Draws(rng, *_cumulative(vocabulary.topics))
+        self._audience_draws = _Draws(rng, *_cumulative(vocabulary.audience))
+        self._issuer_draws = _Draws(rng, *_cumulative(vocabulary.issuers)) if vocabulary.issuers else None
         self._statuses = {
             kind: _Draws(rng, [v for v, _ in options], list(itertools.accumulate(w for _, w in options)))
             for kind, options in STATUS_BY_KIND.items()
