@@ -1,6 +1,6 @@
 """The one document model every source, store, backend and page shares.
 
-Fields follow ``shared/eval/FORMAT.md``. Unknown fields are kept in ``extra``.
+Fields follow ``FORMAT.md`` in the repository root. Unknown fields are kept in ``extra``.
 """
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ingest.weburl import is_web_url
 
 KINDS: tuple[str, ...] = ("measure", "competition", "legal_act", "practice", "solution", "course")
 STATUSES: tuple[str, ...] = ("open", "closed", "permanent", "in_force", "expired", "draft")
@@ -46,6 +49,8 @@ KNOWN_FIELDS: frozenset[str] = frozenset(
     ("id", "kind", "title", "steps", *_STR_FIELDS, *_LIST_FIELDS, *_DATE_FIELDS, *_NUM_FIELDS)
 )
 MAX_ID_LENGTH = 200
+NOT_FINITE = "должно быть конечным числом (NaN, Infinity и переполнение не допускаются)"
+NOT_WEB_URL = "ожидается адрес http:// или https://"
 # How ``Document.from_stored`` rebuilds each known field of a stored record.
 _STORED_KIND: dict[str, str] = {
     "id": "str", "kind": "str", "title": "str", "steps": "steps",
@@ -119,6 +124,8 @@ class Document:
             values[name] = _optional_str(data, name)
         if values["status"] and values["status"] not in STATUSES:
             raise ValidationError("status", f"неизвестный статус {values['status']!r}; допустимо: {', '.join(STATUSES)}")
+        if values["url"] and not is_web_url(values["url"]):
+            raise ValidationError("url", NOT_WEB_URL)
         for name in _LIST_FIELDS:
             values[name] = _str_list(data, name)
         for name in _DATE_FIELDS:
@@ -130,6 +137,9 @@ class Document:
                 raise ValidationError("amount_min", "больше amount_max")
         values["steps"] = _steps(data)
         values["extra"] = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
+        for name, value in values["extra"].items():
+            if not _all_finite(value):
+                raise ValidationError(name, NOT_FINITE)
         return cls(**values)
 
     @classmethod
@@ -149,7 +159,8 @@ class Document:
             elif kind == "date":
                 values[name] = dt.date.fromisoformat(value)
             elif kind == "num":
-                values[name] = float(value)
+                number = float(value)  # records stored before validation may hold NaN/Infinity
+                values[name] = number if math.isfinite(number) else None
             else:
                 values[name] = tuple(
                     Step(s["title"], s.get("text", ""), tuple(s.get("refs", ()))) for s in value
@@ -254,9 +265,31 @@ def _number(data: Mapping[str, Any], name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(name, "ожидается число")
-    if value < 0:
+    try:
+        number = float(value)
+    except OverflowError:  # an integer literal with hundreds of digits
+        raise ValidationError(name, NOT_FINITE) from None
+    if not math.isfinite(number):
+        raise ValidationError(name, NOT_FINITE)
+    if number < 0:
         raise ValidationError(name, "не может быть отрицательным")
-    return float(value)
+    return number
+
+
+def _all_finite(value: Any) -> bool:
+    """False if a float inside ``value`` (an unknown field) is NaN or infinite: such a record
+    would make invalid JSON in the API."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return True
+
 
 
 def _steps(data: Mapping[str, Any]) -> tuple[Step, ...]:

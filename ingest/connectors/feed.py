@@ -19,6 +19,7 @@ from ingest.connectors.text import clean, parse_date, short_hash, truncate
 from ingest.connectors.xmlutil import child_text, local, parse_xml
 from ingest.document import KINDS, Document
 from ingest.http import HttpClient, ParseError
+from ingest.weburl import web_url_or_empty
 
 DEADLINE = re.compile(
     r"(?:до|по|не позднее|срок[а-я]*\s+(?:подачи|приёма|приема)?\s*(?:заявок)?\s*[-–—:]?\s*(?:до)?)\s+"
@@ -98,7 +99,8 @@ class FeedConnector(Connector):
                 key = item["guid"] or item["link"] or item["title"]
                 if not key:
                     continue
-                yield Record(short_hash(key), item["link"] or page.url, item)
+                # A link that is not http(s) (``javascript:``…) is never stored: the feed stands in.
+                yield Record(short_hash(key), web_url_or_empty(item["link"]) or page.url, item)
 
     def fetch(self, http: HttpClient, record: Record) -> list[Document]:
         item: Mapping[str, str] = record.data

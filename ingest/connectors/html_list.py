@@ -26,6 +26,7 @@ from ingest.connectors.base import Connector, Record
 from ingest.connectors.text import clean, parse_amount, parse_date, short_hash, strip_label
 from ingest.document import KNOWN_FIELDS, Document
 from ingest.http import HttpClient, ParseError
+from ingest.weburl import web_url_or_empty
 
 DATE_FIELDS = frozenset({"published", "deadline"})
 AMOUNT_FIELDS = frozenset({"amount_min", "amount_max"})
@@ -118,7 +119,8 @@ class HtmlListConnector(Connector):
     def _record(self, card: Tag, page_url: str) -> Record:
         data = extract_fields(card, self.options["fields"])
         link = extract(card, self.options["link"]) if self.options.get("link") else []
-        url = urldefrag(urljoin(page_url, link[0]))[0] if link else ""
+        # A link that is not http(s) (``javascript:``…) is dropped: the list page stands in.
+        url = web_url_or_empty(urldefrag(urljoin(page_url, link[0]))[0]) if link else ""
         key = url or str(data.get("title", ""))
         if not key:
             raise ParseError(page_url, "карточка без ссылки и заголовка")

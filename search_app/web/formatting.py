@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 MONTHS_GENITIVE: tuple[str, ...] = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -51,7 +52,9 @@ def short_date(value: dt.date | None) -> str:
 
 
 def group_digits(value: float) -> str:
-    """«50 000 000» with narrow no-break spaces; kopecks only when present."""
+    """«50 000 000» with narrow no-break spaces; kopecks only when present; "" for NaN/∞."""
+    if not math.isfinite(value):
+        return ""
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", NNBSP)
     whole, frac = f"{value:,.2f}".split(".")
@@ -59,13 +62,14 @@ def group_digits(value: float) -> str:
 
 
 def money(value: float | None) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return ""
     return f"{group_digits(value)}{NBSP}₽"
 
 
 def amount_range(amount_min: float | None, amount_max: float | None) -> str:
-    """«от 100 000 до 500 000 ₽», «до 50 000 000 ₽», «100 000 ₽»."""
+    """«от 100 000 до 500 000 ₽», «до 50 000 000 ₽», «100 000 ₽»; NaN/∞ count as unknown."""
+    amount_min, amount_max = _finite(amount_min), _finite(amount_max)
     if amount_min is None and amount_max is None:
         return ""
     if amount_min is not None and amount_max is not None:
@@ -75,6 +79,10 @@ def amount_range(amount_min: float | None, amount_max: float | None) -> str:
     if amount_max is not None:
         return f"до {money(amount_max)}"
     return f"от {money(amount_min)}"
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 def capfirst(text: str) -> str:

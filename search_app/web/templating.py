@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from ingest.clock import today
 from ingest.document import KIND_LABELS, STATUS_LABELS
+from ingest.weburl import web_url_or_empty
 from search_app.web import formatting
 from search_app.web.acts import render_text
 from search_app.web.engine_ext import act_index
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["linked"] = linked_text
+    app.jinja_env.filters["web_url"] = web_url_or_empty  # a stored address becomes a link only if http(s)
     app.jinja_env.globals.update(
         SITE_NAME=SITE_NAME,
         KIND_LABELS=KIND_LABELS,
