@@ -15,6 +15,7 @@ SORTS: tuple[str, ...] = ("relevance", "newest", "deadline")
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
+MIN_YEAR, MAX_YEAR = 1, 9999  # publication years a filter accepts
 
 
 class QueryError(ValueError):
@@ -146,7 +147,8 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.query.per_page))
+        """Pages one may open: never past ``MAX_PAGE``, which ``page`` is checked against."""
+        return min(MAX_PAGE, max(1, -(-self.total // self.query.per_page)))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from ingest.document import KIND_LABELS
 from search_app.query import QueryError
 from search_app.web.document_page import document_json
 from search_app.web.engine_ext import get_engine, related_documents
-from search_app.web.openapi import openapi_document
+from search_app.web.openapi import OPENSEARCH_SUGGESTIONS, openapi_document
 from search_app.web.params import parse_search
 from search_app.web.refs import step_refs
 from search_app.web.urlstate import UrlState
@@ -54,7 +54,9 @@ def suggest() -> Response:
         for item in (get_engine().suggest(text, limit) if text.strip() else [])
     ]
     if request.args.get("format") == "opensearch":
-        return jsonify([text, [i["text"] for i in items]])
+        response = jsonify([text, [i["text"] for i in items]])
+        response.mimetype = OPENSEARCH_SUGGESTIONS  # as opensearch.xml announces it
+        return response
     return jsonify({"query": text, "suggestions": items})
 
 

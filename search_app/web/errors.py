@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from search_app.backends.base import BackendError
@@ -41,11 +41,16 @@ def error_response(status: int, message: str | None = None) -> tuple[Response | 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         # Our own aborts carry a Russian description; werkzeug's defaults are English.
         custom = exc.description if exc.description != type(exc).description else None
-        return error_response(status, custom)
+        response = make_response(error_response(status, custom))
+        # Keep what the exception says beyond its body: ``Allow`` on 405, ``Retry-After`` on 429…
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(QueryError)
     def query_error(exc: QueryError) -> tuple[Response | str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.document import KINDS, STATUSES
-from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR, SORTS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], many: bool = False) -> dict[str, Any]:
@@ -26,8 +26,8 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
     _param("status", "Статус (можно несколько).", {"type": "string", "enum": list(STATUSES)}, many=True),
     _param("issuer", "Кто выпустил (можно несколько).", {"type": "string"}, many=True),
     _param("year", "Год публикации (можно несколько).", {"type": "string", "pattern": "^[0-9]{4}$"}, many=True),
-    _param("year_from", "Год публикации с.", {"type": "integer"}),
-    _param("year_to", "Год публикации по.", {"type": "integer"}),
+    _param("year_from", "Год публикации с.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+    _param("year_to", "Год публикации по.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
     _param("amount_from", "Сумма поддержки не меньше, руб.", {"type": "number", "minimum": 0}),
     _param("amount_to", "Сумма поддержки не больше, руб.", {"type": "number", "minimum": 0}),
     _param("open", "1 — только открытые сейчас, 0 — включая завершённые. По умолчанию 1, если выбраны "
@@ -40,6 +40,7 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
 ]
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
 
 
 def _responses(ok: dict[str, Any], *errors: int) -> dict[str, Any]:
@@ -48,6 +49,11 @@ def _responses(ok: dict[str, Any], *errors: int) -> dict[str, Any]:
     for code in errors:
         out[str(code)] = {"description": descriptions[code], "content": {"application/json": {"schema": ERROR}}}
     return out
+
+
+def _with_content(responses: dict[str, Any], code: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    responses[code]["content"][media_type] = {"schema": schema}
+    return responses
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -81,7 +87,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     _param("format", "opensearch — ответ в формате OpenSearch Suggestions.",
                            {"type": "string", "enum": ["opensearch"]}),
                 ],
-                "responses": _responses({"$ref": "#/components/schemas/Suggestions"}, 400, 503),
+                "responses": _with_content(
+                    _responses({"$ref": "#/components/schemas/Suggestions"}, 400, 503),
+                    "200", OPENSEARCH_SUGGESTIONS, {"$ref": "#/components/schemas/OpenSearchSuggestions"},
+                ),
             }},
             "/openapi.json": {"get": {
                 "summary": "Это описание",
@@ -142,6 +151,13 @@ SCHEMAS: dict[str, Any] = {
             "steps": {"type": "array", "items": {"type": "object"}},
             "related": {"type": "array", "items": {"type": "object"}},
         },
+    },
+    "OpenSearchSuggestions": {
+        "type": "array",
+        "description": "format=opensearch: [запрос, [подсказки…]] по OpenSearch Suggestions 1.0",
+        "minItems": 2,
+        "maxItems": 2,
+        "items": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     },
     "Suggestions": {
         "type": "object",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from search_app.query import MAX_PAGE, MAX_PER_PAGE, QueryError, SearchQuery
+from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_YEAR, MIN_YEAR, QueryError, SearchQuery
 from search_app.web.urlstate import FILTER_PARAMS, UrlState
 
 # Kinds for which "open now" is on unless the user asks to see finished ones.
@@ -20,8 +20,8 @@ def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQue
     query = SearchQuery(
         text=state.get("q"),
         filters=filters,
-        year_from=_int(state, "year_from", "Год «с»", 1, 9999),
-        year_to=_int(state, "year_to", "Год «по»", 1, 9999),
+        year_from=_int(state, "year_from", "Год «с»", MIN_YEAR, MAX_YEAR),
+        year_to=_int(state, "year_to", "Год «по»", MIN_YEAR, MAX_YEAR),
         amount_from=_amount(state, "amount_from", "Сумма «от»"),
         amount_to=_amount(state, "amount_to", "Сумма «до»"),
         open_now=open_now(state),
