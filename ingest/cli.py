@@ -101,12 +101,8 @@ def crawl_cmd(names: tuple[str, ...], registry: Path | None, show_status: bool, 
 
 
 def _print_status(limit: int, names: tuple[str, ...]) -> None:
-    path = data_dir() / "store.sqlite3"
-    if not path.exists():
-        click.echo("Запусков ещё не было.")
-        return
-    with Store(path) as store:
-        log = RunLog(store.connection)
+    with Store.open(data_dir()) as store:
+        log = RunLog(store.engine)
         runs = [r for name in names for r in log.last(limit, name)] if names else log.last(limit)
     if not runs:
         click.echo("Запусков ещё не было.")
@@ -154,13 +150,9 @@ def _job(sources: dict[str, Source], stop: threading.Event) -> Callable[[str], N
 
 
 def _last_started_reader() -> Callable[[str], dt.datetime | None]:
-    path = data_dir() / "store.sqlite3"
-
     def last_started(name: str) -> dt.datetime | None:
-        if not path.exists():
-            return None
-        with Store(path) as store:
-            value = RunLog(store.connection).last_started(name)
+        with Store.open(data_dir()) as store:
+            value = RunLog(store.engine).last_started(name)
         return dt.datetime.fromisoformat(value) if value else None
 
     return last_started

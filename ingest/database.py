@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 
 DATABASE_URL_ENV = "MUNNAV_DATABASE_URL"
 SQLITE_FILE = "store.sqlite3"
@@ -60,14 +61,32 @@ def make_engine(url: str, **options: Any) -> Engine:
         options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
 
 
+def upsert_insert(engine: Engine | Connection, table: Table) -> Any:
+    """``INSERT`` with ``on_conflict_do_update`` / ``on_conflict_do_nothing`` for the dialect."""
+    return (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # SQLAlchemy emits BEGIN itself (``_sqlite_begin``): the driver's own implicit
+    # transactions would start only at the first write, after reads that decided it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+SQLITE_BEGIN = "sqlite_begin"  # execution option: "IMMEDIATE" takes the write lock at BEGIN
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """``BEGIN`` (or ``BEGIN IMMEDIATE`` for a writer that reads first, see ``SQLITE_BEGIN``)."""
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import json
 import re
-import sqlite3
 import time
 import zlib
 from collections import Counter
@@ -25,10 +24,13 @@ from urllib.robotparser import RobotFileParser
 
 import requests
 from requests.adapters import HTTPAdapter
+from sqlalchemy import Engine, select
 from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from ingest.clock import now_iso
+from ingest.database import upsert_insert
+from ingest.tables import http_cache
 
 USER_AGENT = (
     "munnav/0.1 (Municipal Navigator knowledge base crawler; "
@@ -156,17 +158,6 @@ def decode_body(body: bytes, content_type: str = "") -> tuple[str, str]:
 
 # -- conditional GET cache ------------------------------------------------------
 
-CACHE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS http_cache (
-    url            TEXT PRIMARY KEY,
-    etag           TEXT,
-    last_modified  TEXT,
-    content_type   TEXT NOT NULL DEFAULT '',
-    body           BLOB NOT NULL,
-    stored_at      TEXT NOT NULL
-);
-"""
-
 
 @dataclass(frozen=True)
 class CachedResponse:
@@ -177,27 +168,30 @@ class CachedResponse:
 
 
 class HttpCache:
-    """ETag / Last-Modified validators and the body they validate, in SQLite."""
+    """ETag / Last-Modified validators and the body they validate, in the store's database."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.executescript(CACHE_SCHEMA)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     def get(self, url: str) -> CachedResponse | None:
-        row = self._db.execute(
-            "SELECT etag, last_modified, content_type, body FROM http_cache WHERE url = ?", (url,)
-        ).fetchone()
+        c = http_cache.c
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(c.etag, c.last_modified, c.content_type, c.body).where(c.url == url)
+            ).first()
         if row is None:
             return None
-        return CachedResponse(row[0], row[1], row[2], zlib.decompress(row[3]))
+        return CachedResponse(row.etag, row.last_modified, row.content_type, zlib.decompress(row.body))
 
     def put(self, url: str, etag: str | None, last_modified: str | None, content_type: str, body: bytes) -> None:
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, content_type, body, stored_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (url, etag, last_modified, content_type, zlib.compress(body), now_iso()),
-            )
+        values = {"url": url, "etag": etag, "last_modified": last_modified, "content_type": content_type,
+                  "body": zlib.compress(body), "stored_at": now_iso()}
+        stmt = upsert_insert(self._engine, http_cache)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["url"], set_={k: stmt.excluded[k] for k in values if k != "url"}
+        )
+        with self._engine.begin() as conn:
+            conn.execute(stmt, values)
 
 
 # -- retry policy -----------------------------------------------------------------

@@ -80,8 +80,8 @@ class Pipeline:
         self.engine = engine
         self.stop = stop
         self.store = engine.store
-        self.runlog = RunLog(self.store.connection)
-        self.cache = HttpCache(self.store.connection) if use_cache else None
+        self.runlog = RunLog(self.store.engine)
+        self.cache = HttpCache(self.store.engine) if use_cache else None
 
     def run(self, source: Source, progress: Callable[[int], None] | None = None) -> RunReport:
         run = _Run(source, now_iso())

@@ -1,31 +1,14 @@
-"""Crawl run reports, kept in the store's SQLite database."""
+"""Crawl run reports, kept in the store's database."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS crawl_runs (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    source    TEXT NOT NULL,
-    started   TEXT NOT NULL,
-    finished  TEXT NOT NULL,
-    status    TEXT NOT NULL,
-    counts    TEXT NOT NULL,
-    counters  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs (source, id);
-CREATE TABLE IF NOT EXISTS crawl_errors (
-    run_id   INTEGER NOT NULL REFERENCES crawl_runs (id),
-    stage    TEXT NOT NULL,
-    url      TEXT NOT NULL,
-    message  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS crawl_errors_run ON crawl_errors (run_id);
-"""
+from sqlalchemy import Engine, select
+
+from ingest.tables import crawl_errors, crawl_runs
 
 
 @dataclass(frozen=True)
@@ -58,52 +41,58 @@ class RunReport:
 
 
 class RunLog:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.executescript(SCHEMA)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     def save(self, report: RunReport) -> int:
-        with self._db:
-            cursor = self._db.execute(
-                "INSERT INTO crawl_runs (source, started, finished, status, counts, counters)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    report.source, report.started, report.finished, report.status,
-                    json.dumps(report.counts), json.dumps(report.counters, ensure_ascii=False),
-                ),
+        with self._engine.begin() as conn:
+            run_id = conn.scalar(
+                crawl_runs.insert()
+                .values(
+                    source=report.source, started=report.started, finished=report.finished,
+                    status=report.status, counts=json.dumps(report.counts),
+                    counters=json.dumps(report.counters, ensure_ascii=False),
+                )
+                .returning(crawl_runs.c.id)
             )
-            run_id = int(cursor.lastrowid or 0)
-            self._db.executemany(
-                "INSERT INTO crawl_errors (run_id, stage, url, message) VALUES (?, ?, ?, ?)",
-                [(run_id, e.stage, e.url, e.message) for e in report.errors],
-            )
-        report.id = run_id
-        return run_id
+            assert run_id is not None
+            if report.errors:
+                conn.execute(
+                    crawl_errors.insert(),
+                    [{"run_id": run_id, "stage": e.stage, "url": e.url, "message": e.message} for e in report.errors],
+                )
+        report.id = int(run_id)
+        return report.id
 
     def last(self, limit: int = 20, source: str | None = None) -> list[RunReport]:
-        sql = "SELECT * FROM crawl_runs"
-        args: tuple[object, ...] = ()
+        stmt = select(crawl_runs).order_by(crawl_runs.c.id.desc()).limit(limit)
         if source:
-            sql += " WHERE source = ?"
-            args = (source,)
-        rows = self._db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
-        return [self._report(row) for row in rows]
+            stmt = stmt.where(crawl_runs.c.source == source)
+        with self._engine.connect() as conn:
+            runs = conn.execute(stmt).all()
+            errors: dict[int, list[ErrorRecord]] = {row.id: [] for row in runs}
+            if runs:
+                e = crawl_errors.c
+                for row in conn.execute(
+                    select(e.run_id, e.stage, e.url, e.message).where(e.run_id.in_(errors)).order_by(e.id)
+                ):
+                    errors[row.run_id].append(ErrorRecord(row.stage, row.url, row.message))
+        return [_report(row, errors[row.id]) for row in runs]
 
     def last_started(self, source: str) -> str | None:
         """Start time (ISO, UTC) of the source's latest run, for the scheduler's catch-up."""
-        row = self._db.execute(
-            "SELECT started FROM crawl_runs WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def _report(self, row: sqlite3.Row) -> RunReport:
-        errors = [
-            ErrorRecord(r[0], r[1], r[2])
-            for r in self._db.execute(
-                "SELECT stage, url, message FROM crawl_errors WHERE run_id = ? ORDER BY rowid", (row[0],)
-            )
-        ]
-        return RunReport(
-            source=row[1], started=row[2], finished=row[3], status=row[4],
-            counts=json.loads(row[5]), errors=errors, counters=json.loads(row[6]), id=row[0],
+        stmt = (
+            select(crawl_runs.c.started)
+            .where(crawl_runs.c.source == source)
+            .order_by(crawl_runs.c.id.desc())
+            .limit(1)
         )
+        with self._engine.connect() as conn:
+            return conn.scalar(stmt)
+
+
+def _report(row: Any, errors: list[ErrorRecord]) -> RunReport:
+    return RunReport(
+        source=row.source, started=row.started, finished=row.finished, status=row.status,
+        counts=json.loads(row.counts), errors=errors, counters=json.loads(row.counters), id=row.id,
+    )

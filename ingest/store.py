@@ -1,63 +1,94 @@
-"""SQLite document store: the source of truth every index is rebuilt from."""
+"""The document store: the source of truth every index is rebuilt from.
+
+One relational database (SQLite in the data dir, or PostgreSQL) through
+SQLAlchemy Core; the tables are in ``ingest.tables``, created and changed by
+migrations (``munnav db upgrade``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
+
+from ingest import migrate
 from ingest.clock import now_iso
+from ingest.database import SQLITE_BEGIN, database_url, make_engine, upsert_insert
 from ingest.document import Document
 from ingest.outcome import Outcome
+from ingest.tables import document_versions, documents, index_pending
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id            TEXT PRIMARY KEY,
-    kind          TEXT NOT NULL,
-    source        TEXT NOT NULL DEFAULT '',
-    data          TEXT NOT NULL,
-    hash          TEXT NOT NULL,
-    first_seen    TEXT NOT NULL,
-    last_seen     TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
-    missing_runs  INTEGER NOT NULL DEFAULT 0,
-    withdrawn_at  TEXT
-);
-CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
--- New and changed documents not yet committed to the index: written in the same
--- transaction as the document, removed once the index has committed it, so an
--- import cut short is finished by the next one (it would see them unchanged).
-CREATE TABLE IF NOT EXISTS index_pending (id TEXT PRIMARY KEY);
-"""
+CHUNK = 500  # ids per IN (…) list
+# pg_advisory_xact_lock key: upserts decide NEW/UPDATED/UNCHANGED from what they
+# read, so document writers take turns (SQLite: BEGIN IMMEDIATE does the same).
+DOCUMENT_WRITES = 0x6D756E0002
+
+_ids = bindparam("ids", expanding=True)
+_STATE = select(documents.c.id, documents.c.hash, documents.c.withdrawn_at).where(documents.c.id.in_(_ids))
+_DATA = select(documents.c.data).where(documents.c.id.in_(_ids))
+_DATA_LIVE = _DATA.where(documents.c.withdrawn_at.is_(None))
+_TOUCH = (
+    update(documents)
+    .where(documents.c.id == bindparam("doc_id"))
+    .values(last_seen=bindparam("now"), missing_runs=0)
+)
+_WITHDRAW = (
+    update(documents)
+    .where(documents.c.id == bindparam("doc_id"), documents.c.withdrawn_at.is_(None))
+    .values(withdrawn_at=bindparam("now"))
+)
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One content a document has had (``outcome``: new or updated)."""
+
+    version: int
+    hash: str
+    stored_at: str
+    outcome: Outcome
+    document: Document
 
 
 class Store:
-    """Documents as received, with content hash, source and first/last seen."""
+    """Documents as received, with content hash, source, first/last seen and history."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        # One connection serves every thread of the web server: statements and
-        # transactions on it are serialised by this lock (modules sharing the
-        # connection take it too).
-        self.lock = threading.RLock()
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+    def __init__(self, target: Path | str | Engine) -> None:
+        """``target``: a SQLite file, a database URL or an engine (left open on ``close``).
+
+        A new, empty database is created; one at an older schema raises
+        ``ingest.migrate.SchemaOutdated``.
+        """
+        if isinstance(target, Engine):
+            self._engine, self._owned = target, False
+        else:
+            url = f"sqlite:///{target}" if isinstance(target, Path) else target
+            self._engine, self._owned = make_engine(url), True
+        try:
+            migrate.prepare(self._engine)
+        except Exception:
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        """The store of a data dir: ``MUNNAV_DATABASE_URL``, else SQLite in ``data_dir``."""
+        return cls(database_url(data_dir))
 
     @property
-    def connection(self) -> sqlite3.Connection:
-        """The underlying connection, for modules that keep their own tables here."""
-        return self._db
+    def engine(self) -> Engine:
+        """The database engine, for services that keep their own tables beside the documents."""
+        return self._engine
 
     def close(self) -> None:
-        self._db.close()
+        if self._owned:
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -65,148 +96,85 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction that decides from what it reads: one such writer at a time."""
+        with self._engine.connect() as conn:
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({DOCUMENT_WRITES})")
+                yield conn
+
+    # -- writing -----------------------------------------------------------
+
     def upsert(self, doc: Document, source: str = "") -> Outcome:
         """Insert or update one document; same content hash → UNCHANGED."""
-        with self.lock:
-            return self._upsert(doc, source)
-
-    def _upsert(self, doc: Document, source: str = "") -> Outcome:
-        now = now_iso()
-        data, digest = _dump_and_hash(doc.to_dict())
-        source = source or doc.source
-        row = self._db.execute(
-            "SELECT hash, withdrawn_at FROM documents WHERE id = ?", (doc.id,)
-        ).fetchone()
-        with self._db:
-            if row is None:
-                self._db.execute(
-                    "INSERT INTO documents (id, kind, source, data, hash, first_seen, last_seen,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.kind, source, data, digest, now, now, now),
-                )
-                self._mark_pending([doc.id])
-                return Outcome.NEW
-            if row["hash"] == digest and row["withdrawn_at"] is None:
-                self._db.execute(
-                    "UPDATE documents SET last_seen = ?, missing_runs = 0 WHERE id = ?", (now, doc.id)
-                )
-                return Outcome.UNCHANGED
-            self._db.execute(
-                "UPDATE documents SET kind = ?, source = ?, data = ?, hash = ?, last_seen = ?,"
-                " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
-                (doc.kind, source, data, digest, now, now, doc.id),
-            )
-            self._mark_pending([doc.id])
-            return Outcome.UPDATED
+        return self.upsert_many([doc], source)[0]
 
     def upsert_many(self, docs: Iterable[Document], source: str = "") -> list[Outcome]:
         """``upsert`` for every document, in one transaction (bulk imports).
 
         Outcomes are those one-by-one upserts would give, in order (a repeated
-        id within ``docs`` sees its earlier copy).
+        id within ``docs`` sees its earlier copy). Every NEW or UPDATED content
+        is kept in the document's history.
         """
-        with self.lock:
-            return self._upsert_many(list(docs), source)
-
-    def _upsert_many(self, docs: list[Document], source: str) -> list[Outcome]:
+        docs = list(docs)
+        if not docs:
+            return []
         now = now_iso()
-        known: dict[str, tuple[str, bool]] = {}  # id → (hash, withdrawn)
-        ids = list(dict.fromkeys(d.id for d in docs))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                f"SELECT id, hash, withdrawn_at FROM documents WHERE id IN ({marks})", chunk
-            ):
-                known[row["id"]] = (row["hash"], row["withdrawn_at"] is not None)
-        inserts: list[tuple[str, ...]] = []
-        touches: list[tuple[str, str]] = []
-        updates: list[tuple[str, ...]] = []
-        outcomes: list[Outcome] = []
-        for doc in docs:
-            data, digest = _dump_and_hash(doc.to_dict())
-            doc_source = source or doc.source
-            state = known.get(doc.id)
-            if state is None:
-                inserts.append((doc.id, doc.kind, doc_source, data, digest, now, now, now))
-                outcomes.append(Outcome.NEW)
-            elif state == (digest, False):
-                touches.append((now, doc.id))
-                outcomes.append(Outcome.UNCHANGED)
-            else:
-                updates.append((doc.kind, doc_source, data, digest, now, now, doc.id))
-                outcomes.append(Outcome.UPDATED)
-            known[doc.id] = (digest, False)
-        with self._db:
-            self._db.executemany(
-                "INSERT INTO documents (id, kind, source, data, hash, first_seen, last_seen,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                inserts,
-            )
-            self._db.executemany(
-                "UPDATE documents SET kind = ?, source = ?, data = ?, hash = ?, last_seen = ?,"
-                " updated_at = ?, missing_runs = 0, withdrawn_at = NULL WHERE id = ?",
-                updates,
-            )
-            self._db.executemany(
-                "UPDATE documents SET last_seen = ?, missing_runs = 0 WHERE id = ?", touches
-            )
-            self._mark_pending([row[0] for row in inserts] + [row[-1] for row in updates])
+        with self._writing() as conn:
+            known: dict[str, tuple[str, bool]] = {}  # id → (hash, withdrawn)
+            ids = list(dict.fromkeys(d.id for d in docs))
+            for start in range(0, len(ids), CHUNK):
+                for row in conn.execute(_STATE, {"ids": ids[start : start + CHUNK]}):
+                    known[row.id] = (row.hash, row.withdrawn_at is not None)
+            writes: dict[str, dict[str, Any]] = {}  # the last content per id
+            versions: list[dict[str, Any]] = []
+            touches: list[dict[str, str]] = []
+            outcomes: list[Outcome] = []
+            for doc in docs:
+                data, digest = _dump_and_hash(doc.to_dict())
+                state = known.get(doc.id)
+                if state == (digest, False):
+                    touches.append({"doc_id": doc.id, "now": now})
+                    outcomes.append(Outcome.UNCHANGED)
+                    continue
+                outcome = Outcome.NEW if state is None else Outcome.UPDATED
+                writes[doc.id] = {
+                    "id": doc.id, "kind": doc.kind, "source": source or doc.source, "data": data,
+                    "hash": digest, "first_seen": now, "last_seen": now, "updated_at": now,
+                    "missing_runs": 0, "withdrawn_at": None,
+                }
+                versions.append({"id": doc.id, "hash": digest, "data": data, "stored_at": now,
+                                 "outcome": outcome.value})
+                outcomes.append(outcome)
+                known[doc.id] = (digest, False)
+            if writes:
+                conn.execute(_upsert_documents(conn), list(writes.values()))
+                conn.execute(document_versions.insert(), versions)
+                self._mark_pending(conn, list(writes))
+            if touches:
+                conn.execute(_TOUCH, touches)
         return outcomes
 
-    def _mark_pending(self, ids: list[str]) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO index_pending (id) VALUES (?)", [(i,) for i in ids])
+    @staticmethod
+    def _mark_pending(conn: Connection, ids: list[str]) -> None:
+        stmt = upsert_insert(conn, index_pending).on_conflict_do_nothing(index_elements=["id"])
+        conn.execute(stmt, [{"id": i} for i in ids])
 
     def pending_ids(self) -> list[str]:
         """Documents stored as new or changed whose indexing was not confirmed."""
-        with self.lock:
-            return [row[0] for row in self._db.execute("SELECT id FROM index_pending ORDER BY id")]
+        with self._engine.connect() as conn:
+            return list(conn.scalars(select(index_pending.c.id).order_by(index_pending.c.id)))
 
     def clear_pending(self, ids: Iterable[str]) -> None:
         """The index has committed these documents."""
-        with self.lock, self._db:
-            self._db.executemany("DELETE FROM index_pending WHERE id = ?", [(i,) for i in ids])
-
-    def get(self, doc_id: str, include_withdrawn: bool = False) -> Document | None:
-        docs = self.get_many([doc_id], include_withdrawn=include_withdrawn)
-        return docs.get(doc_id)
-
-    def get_many(self, ids: Iterable[str], include_withdrawn: bool = False) -> dict[str, Document]:
-        """Documents by id (missing ids are simply absent from the result)."""
-        ids = list(dict.fromkeys(ids))
-        rows: list[sqlite3.Row] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT data FROM documents WHERE id IN ({marks})"
-            if not include_withdrawn:
-                sql += " AND withdrawn_at IS NULL"
-            with self.lock:
-                rows += self._db.execute(sql, chunk).fetchall()
-        out: dict[str, Document] = {}
-        for row in rows:
-            doc = _load(row["data"])
-            out[doc.id] = doc
-        return out
-
-    def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
-        sql = "SELECT data FROM documents"
-        if not include_withdrawn:
-            sql += " WHERE withdrawn_at IS NULL"
-        for row in self._db.execute(sql + " ORDER BY id"):
-            yield _load(row["data"])
-
-    def count(self, include_withdrawn: bool = False) -> int:
-        sql = "SELECT COUNT(*) FROM documents"
-        if not include_withdrawn:
-            sql += " WHERE withdrawn_at IS NULL"
-        return int(self._db.execute(sql).fetchone()[0])
-
-    def ids_for_source(self, source: str, include_withdrawn: bool = False) -> set[str]:
-        sql = "SELECT id FROM documents WHERE source = ?"
-        if not include_withdrawn:
-            sql += " AND withdrawn_at IS NULL"
-        return {row["id"] for row in self._db.execute(sql, (source,))}
+        rows = [{"doc_id": i} for i in ids]
+        if not rows:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(index_pending.delete().where(index_pending.c.id == bindparam("doc_id")), rows)
 
     def record_missing(self, source: str, seen_ids: set[str], threshold: int) -> list[str]:
         """After a complete run: count misses for unseen ids; withdraw at ``threshold``.
@@ -215,31 +183,113 @@ class Store:
         """
         now = now_iso()
         withdrawn: list[str] = []
-        with self._db:
-            for doc_id in sorted(self.ids_for_source(source) - seen_ids):
-                misses = self._db.execute(
-                    "UPDATE documents SET missing_runs = missing_runs + 1 WHERE id = ?"
-                    " RETURNING missing_runs",
-                    (doc_id,),
-                ).fetchone()[0]
-                if misses >= threshold:
-                    self._db.execute(
-                        "UPDATE documents SET withdrawn_at = ? WHERE id = ?", (now, doc_id)
-                    )
+        with self._writing() as conn:
+            stored = set(conn.scalars(_ids_for_source(source, include_withdrawn=False)))
+            for doc_id in sorted(stored - seen_ids):
+                misses = conn.scalar(
+                    update(documents)
+                    .where(documents.c.id == doc_id)
+                    .values(missing_runs=documents.c.missing_runs + 1)
+                    .returning(documents.c.missing_runs)
+                )
+                if misses is not None and misses >= threshold:
+                    conn.execute(update(documents).where(documents.c.id == doc_id).values(withdrawn_at=now))
                     withdrawn.append(doc_id)
         return withdrawn
 
     def withdraw(self, ids: Iterable[str]) -> None:
         now = now_iso()
-        with self.lock, self._db:
-            self._db.executemany(
-                "UPDATE documents SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
-                [(now, i) for i in ids],
-            )
+        rows = [{"doc_id": i, "now": now} for i in ids]
+        if not rows:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(_WITHDRAW, rows)
+
+    # -- reading -----------------------------------------------------------
+
+    def get(self, doc_id: str, include_withdrawn: bool = False) -> Document | None:
+        docs = self.get_many([doc_id], include_withdrawn=include_withdrawn)
+        return docs.get(doc_id)
+
+    def get_many(self, ids: Iterable[str], include_withdrawn: bool = False) -> dict[str, Document]:
+        """Documents by id (missing ids are simply absent from the result); one query a page."""
+        ids = list(dict.fromkeys(ids))
+        stmt = _DATA if include_withdrawn else _DATA_LIVE
+        out: dict[str, Document] = {}
+        if not ids:
+            return out
+        with self._engine.connect() as conn:
+            for start in range(0, len(ids), CHUNK):
+                for data in conn.scalars(stmt, {"ids": ids[start : start + CHUNK]}):
+                    doc = _load(data)
+                    out[doc.id] = doc
+        return out
+
+    def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
+        with self._engine.connect() as conn:
+            yield from _iter_documents(conn, include_withdrawn)
+
+    def iter_records(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, stored JSON)`` of the live documents of one kind (cheaper than ``Document``)."""
+        stmt = select(documents.c.id, documents.c.data).where(
+            documents.c.kind == kind, documents.c.withdrawn_at.is_(None)
+        )
+        with self._engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield row.id, json.loads(row.data)
+
+    def count(self, include_withdrawn: bool = False) -> int:
+        with self._engine.connect() as conn:
+            return _count(conn, include_withdrawn)
+
+    def ids_for_source(self, source: str, include_withdrawn: bool = False) -> set[str]:
+        with self._engine.connect() as conn:
+            return set(conn.scalars(_ids_for_source(source, include_withdrawn)))
 
     def is_withdrawn(self, doc_id: str) -> bool:
-        row = self._db.execute("SELECT withdrawn_at FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return row is not None and row["withdrawn_at"] is not None
+        with self._engine.connect() as conn:
+            row = conn.execute(select(documents.c.withdrawn_at).where(documents.c.id == doc_id)).first()
+        return row is not None and row.withdrawn_at is not None
+
+    def versions(self, doc_id: str) -> list[DocumentVersion]:
+        """Every content the document has had, oldest first."""
+        v = document_versions.c
+        stmt = select(v.version, v.hash, v.stored_at, v.outcome, v.data).where(v.id == doc_id).order_by(v.version)
+        with self._engine.connect() as conn:
+            return [
+                DocumentVersion(row.version, row.hash, row.stored_at, Outcome(row.outcome), _load(row.data))
+                for row in conn.execute(stmt)
+            ]
+
+
+def _upsert_documents(conn: Connection) -> Any:
+    stmt = upsert_insert(conn, documents)
+    keep = {"id", "first_seen"}  # a document keeps its identity and when it was first seen
+    return stmt.on_conflict_do_update(
+        index_elements=["id"],
+        set_={c.name: stmt.excluded[c.name] for c in documents.columns if c.name not in keep},
+    )
+
+
+def _ids_for_source(source: str, include_withdrawn: bool) -> Any:
+    stmt = select(documents.c.id).where(documents.c.source == source)
+    return stmt if include_withdrawn else stmt.where(documents.c.withdrawn_at.is_(None))
+
+
+def _count(conn: Connection, include_withdrawn: bool) -> int:
+    stmt = select(func.count()).select_from(documents)
+    if not include_withdrawn:
+        stmt = stmt.where(documents.c.withdrawn_at.is_(None))
+    return int(conn.scalar(stmt) or 0)
+
+
+def _iter_documents(conn: Connection, include_withdrawn: bool) -> Iterator[Document]:
+    stmt = select(documents.c.data).order_by(documents.c.id)
+    if not include_withdrawn:
+        stmt = stmt.where(documents.c.withdrawn_at.is_(None))
+    # Streamed (a server-side cursor on PostgreSQL): a reindex never holds the whole store.
+    for data in conn.execution_options(yield_per=1000).scalars(stmt):
+        yield _load(data)
 
 
 def _dump_and_hash(record: dict[str, Any]) -> tuple[str, str]:

@@ -62,7 +62,7 @@ class SearchEngine:
     @classmethod
     def open(cls, data_dir: Path | None = None, elasticsearch_url: str | None = None) -> SearchEngine:
         root = data_dir or default_data_dir()
-        return cls(Store(root / "store.sqlite3"), make_backend(root, elasticsearch_url))
+        return cls(Store.open(root), make_backend(root, elasticsearch_url))
 
     def close(self) -> None:
         if self._query_log is not None:
@@ -158,7 +158,7 @@ class SearchEngine:
     @property
     def query_log(self) -> QueryLog:
         if self._query_log is None:
-            self._query_log = QueryLog(self.store.connection, self.store.lock)
+            self._query_log = QueryLog(self.store.engine)
         return self._query_log
 
     def record_query(self, text: str, total: int) -> None:

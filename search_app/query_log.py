@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from contextlib import AbstractContextManager
+
+from sqlalchemy import Engine, select
 
 from ingest.clock import now_iso
+from ingest.database import upsert_insert
+from ingest.tables import query_log
 from search_app.analysis.tokenizer import normalize
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS query_log (
-    text       TEXT PRIMARY KEY,
-    count      INTEGER NOT NULL DEFAULT 0,
-    hits       INTEGER NOT NULL DEFAULT 0,
-    last_seen  TEXT NOT NULL
-);
-"""
 MAX_LOGGED_LENGTH = 120
 # Counts are kept in memory and written in one transaction every so many
 # queries or seconds: a write per search page serialised every worker process
@@ -31,15 +25,17 @@ def normalise_query(text: str) -> str:
 
 
 class QueryLog:
-    def __init__(self, db: sqlite3.Connection, lock: AbstractContextManager[object] | None = None) -> None:
-        """``lock`` serialises use of ``db`` when other threads share the connection."""
-        self._db = db
-        self._lock = lock or threading.RLock()
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        insert = upsert_insert(engine, query_log)
+        self._upsert = insert.on_conflict_do_update(
+            index_elements=["text"],
+            set_={"count": query_log.c.count + insert.excluded.count, "hits": insert.excluded.hits,
+                  "last_seen": insert.excluded.last_seen},
+        )
         self._pending: dict[str, tuple[int, int, str]] = {}  # text -> (count, hits, last seen)
         self._pending_lock = threading.Lock()
         self._flushed_at = time.monotonic()
-        with self._lock:
-            self._db.executescript(SCHEMA)
 
     def record(self, text: str, hits: int) -> None:
         """Count a query a user ran (only queries that found something are offered later)."""
@@ -60,23 +56,28 @@ class QueryLog:
             self._flushed_at = time.monotonic()
         if not pending:
             return
-        with self._lock, self._db:
-            self._db.executemany(
-                "INSERT INTO query_log (text, count, hits, last_seen) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(text) DO UPDATE SET count = count + excluded.count, hits = excluded.hits,"
-                " last_seen = excluded.last_seen",
-                [(key, count, hits, seen) for key, (count, hits, seen) in pending.items()],
-            )
+        rows = [
+            {"text": key, "count": count, "hits": hits, "last_seen": seen}
+            for key, (count, hits, seen) in pending.items()
+        ]
+        with self._engine.begin() as conn:
+            conn.execute(self._upsert, rows)
 
     def popular(self, prefix: str, limit: int) -> list[str]:
         key = normalise_query(prefix)
         if not key:
             return []
         self.flush()
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT text FROM query_log WHERE text >= ? AND text < ? AND hits > 0"
-                " ORDER BY count DESC, text LIMIT ?",
-                (key, key + "\uffff", limit),
-            ).fetchall()
-        return [r[0] for r in rows]
+        q = query_log.c
+        if self._engine.dialect.name == "sqlite":
+            prefixed = (q.text >= key) & (q.text < key + "\uffff")  # a range: the key's index serves it
+        else:  # PostgreSQL compares text by collation: a range would not be a prefix there
+            prefixed = q.text.startswith(key, autoescape=True)
+        stmt = (
+            select(q.text)
+            .where(prefixed, q.hits > 0)
+            .order_by(q.count.desc(), q.text)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return list(conn.scalars(stmt))

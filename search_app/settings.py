@@ -18,6 +18,10 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {
     "data_dir": Setting("MUNNAV_DATA_DIR", str(PROJECT_ROOT / "instance"), "Каталог данных: хранилище и индекс."),
+    "database_url": Setting(
+        "MUNNAV_DATABASE_URL", "",
+        "Адрес базы данных (postgresql://…); пусто — файл store.sqlite3 в каталоге данных.",
+    ),
     "elasticsearch_url": Setting("ELASTICSEARCH_URL", "", "Адрес Elasticsearch; пусто — встроенный движок."),
     "es_index": Setting("MUNNAV_ES_INDEX", "munnav-documents", "Имя псевдонима индекса в Elasticsearch."),
     "sample_dir": Setting("MUNNAV_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Образцовый корпус."),

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine, text
+
+from ingest.store import Store
 from search_app import query_log
 from search_app.query_log import QueryLog
 
 
-def _counts(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
-    return {t: (c, h) for t, c, h in db.execute("SELECT text, count, hits FROM query_log")}
+@pytest.fixture
+def db(tmp_path: Path) -> Engine:
+    with Store(tmp_path / "store.sqlite3") as store:
+        yield store.engine
 
 
-def test_counts_are_batched_and_summed(monkeypatch) -> None:  # noqa: ANN001
+def _counts(db: Engine) -> dict[str, tuple[int, int]]:
+    with db.connect() as conn:
+        return {t: (c, h) for t, c, h in conn.execute(text("SELECT text, count, hits FROM query_log"))}
+
+
+def test_counts_are_batched_and_summed(monkeypatch, db) -> None:  # noqa: ANN001
     monkeypatch.setattr(query_log, "FLUSH_EVERY", 3)
     monkeypatch.setattr(query_log, "FLUSH_SECONDS", 3600.0)
-    db = sqlite3.connect(":memory:", check_same_thread=False)
     log = QueryLog(db)
     log.record("Конкурс ТОС", 2)
     log.record("конкурс  тос", 5)
@@ -29,9 +39,8 @@ def test_counts_are_batched_and_summed(monkeypatch) -> None:  # noqa: ANN001
     assert log.popular("субс", 5) == []  # found nothing: never offered
 
 
-def test_time_bound_flush(monkeypatch) -> None:  # noqa: ANN001
+def test_time_bound_flush(monkeypatch, db) -> None:  # noqa: ANN001
     monkeypatch.setattr(query_log, "FLUSH_SECONDS", 0.0)
-    db = sqlite3.connect(":memory:", check_same_thread=False)
     log = QueryLog(db)
     log.record("благоустройство", 7)
     assert _counts(db) == {"благоустройство": (1, 7)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy import text
+
 from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.store import Store
@@ -15,10 +17,11 @@ def _doc(i: int, title: str = "Субсидия") -> Document:
 
 
 def _rows(store: Store) -> list[tuple[str, str, str, str, int, bool]]:
-    rows = store.connection.execute(
-        "SELECT id, source, data, hash, missing_runs, withdrawn_at IS NOT NULL FROM documents ORDER BY id"
-    )
-    return [tuple(r) for r in rows]
+    with store.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT id, source, data, hash, missing_runs, withdrawn_at IS NOT NULL FROM documents ORDER BY id"
+        ))
+        return [tuple(r) for r in rows]
 
 
 def test_upsert_many_matches_one_by_one(tmp_path: Path) -> None:
@@ -46,3 +49,16 @@ def test_upsert_many_matches_one_by_one(tmp_path: Path) -> None:
     assert _rows(bulk) == _rows(one)
     assert bulk.get("d-7") == _doc(7)
     assert bulk.upsert_many([]) == []
+
+
+def test_every_new_or_changed_content_is_kept_in_the_history(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store.sqlite3")
+    store.upsert_many([_doc(0), _doc(1)], source="s")
+    store.withdraw(["d-1"])
+    store.upsert_many([_doc(0), _doc(1), _doc(0, "Грант"), _doc(0)], source="s")
+    assert [v.outcome for v in store.versions("d-0")] == [Outcome.NEW, Outcome.UPDATED, Outcome.UPDATED]
+    assert [v.document.title for v in store.versions("d-0")] == ["Субсидия 0", "Грант 0", "Субсидия 0"]
+    assert [v.outcome for v in store.versions("d-1")] == [Outcome.NEW, Outcome.UPDATED]  # came back
+    assert store.upsert(_doc(0)) is Outcome.UNCHANGED
+    assert len(store.versions("d-0")) == 3  # unchanged: no new version
+    assert store.versions("nope") == []

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import click
 
+from ingest.database import database_url, make_engine
 from ingest.document import KINDS, STATUSES, Document
 from ingest.jsonl import LineError, read_documents, write_documents
+from ingest.migrate import is_empty, upgrade_if_outdated
 from ingest.outcome import Outcome
 from search_app.backends.base import BackendError
 from search_app.cli.errors import EXIT_USAGE, user_errors
 from search_app.engine import SearchEngine
 from search_app.query import SORTS, SearchQuery
-from search_app.settings import setting
+from search_app.settings import data_dir, setting
 
 
 def register(group: click.Group) -> None:
@@ -132,8 +134,12 @@ def evaluate_cmd(corpus: Path, queries: Path, as_json: bool) -> None:
 @click.command("init-sample")
 @click.option("--force", is_flag=True, help="Пересобрать, даже если данные уже есть.")
 def init_sample_cmd(force: bool) -> None:
-    """Загрузить образцовый корпус, если хранилище пусто; пересобрать индекс, если его нет."""
+    """Загрузить образцовый корпус, если хранилище пусто; пересобрать индекс, если его нет.
+
+    Схему базы данных, созданную прежней версией, сначала обновляет (как «munnav db upgrade»).
+    """
     sample = Path(setting("sample_dir"))
+    _upgrade_schema()
     engine = SearchEngine.open()
     try:
         stored = engine.store.count()
@@ -149,6 +155,18 @@ def init_sample_cmd(force: bool) -> None:
         click.echo(f"индекс построен: {engine.store.count()} документов")
     finally:
         engine.close()
+
+
+def _upgrade_schema() -> None:
+    """``make run`` on a data dir of an older version: bring its schema up to date, and say so."""
+    database = make_engine(database_url(data_dir()))
+    try:
+        fresh = is_empty(database)
+        changed = upgrade_if_outdated(database)
+    finally:
+        database.dispose()
+    if changed is not None and not fresh:
+        click.echo(f"схема базы данных обновлена: {changed[0] or 'без версии'} → {changed[1]}")
 
 
 def _index_is_usable(engine: SearchEngine) -> bool:

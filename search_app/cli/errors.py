@@ -13,6 +13,7 @@ from search_app.query import QueryError
 
 EXIT_USAGE = 2
 EXIT_BACKEND = 3
+EXIT_DATABASE = 4  # schema older than the code, or the database unreachable
 
 
 @contextlib.contextmanager

@@ -41,6 +41,7 @@ def default_workers() -> int:
               help="Потоков в каждом процессе.")
 def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
     """Запустить веб-приложение и API."""
+    _check_store()
     processes = workers or default_workers()
     click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
     MunnavServer(
@@ -57,6 +58,15 @@ def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
             "proc_name": "munnav",
         }
     ).run()
+
+
+def _check_store() -> None:
+    """Refuse to start on a schema older than the code (or an unreachable database),
+    before the workers start: ``munnav`` reports it and names the command to run."""
+    from ingest.store import Store
+    from search_app.settings import data_dir
+
+    Store.open(data_dir()).close()
 
 
 def _load_app() -> Flask:

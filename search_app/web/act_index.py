@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 import time
@@ -53,23 +52,20 @@ class ActIndex:
         with self._lock:
             if time.monotonic() - self._loaded_at < REFRESH_SECONDS:
                 return self._by_number
-            rows = self.store.connection.execute(
-                "SELECT id, data FROM documents WHERE kind = 'legal_act' AND withdrawn_at IS NULL"
-            ).fetchall()
+            rows = list(self.store.iter_records("legal_act"))
             by_number: dict[str, list[ActEntry]] = {}
             articles: dict[tuple[str, str], str] = {}
-            for row in rows:
-                data = json.loads(row["data"])
+            for doc_id, data in rows:
                 if data.get("article") and data.get("act_id"):
                     # An article of an act: linked to from «ст. N …», never mistaken for the act.
-                    articles.setdefault((str(data["act_id"]), str(data["article"])), row["id"])
+                    articles.setdefault((str(data["act_id"]), str(data["article"])), doc_id)
                     continue
                 number = data.get("doc_number")
                 if not number:
                     continue
                 published = data.get("published")
                 entry = ActEntry(
-                    row["id"], data.get("title", ""), data.get("doc_type", ""),
+                    doc_id, data.get("title", ""), data.get("doc_type", ""),
                     dt.date.fromisoformat(published[:10]) if published else None,
                 )
                 by_number.setdefault(normalize_number(number), []).append(entry)

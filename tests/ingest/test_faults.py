@@ -233,7 +233,7 @@ def test_run_time_limit_aborts_stuck_run(server, pipeline, store, seeded) -> Non
 def test_reports_are_stored_with_errors(server, pipeline, store, seeded) -> None:
     server.add(PAGE2, Reply("nope", status=503, content_type="text/plain"))
     pipeline.run(grants(server.base))
-    runs = RunLog(store.connection).last(5)
+    runs = RunLog(store.engine).last(5)
     assert [r.status for r in runs] == ["partial", "ok"]
     assert runs[0].errors[0].stage == "gather" and runs[0].errors[0].url.endswith(PAGE2)
     assert runs[0].counts["seen"] == 3 and runs[1].counts["new"] == 4
