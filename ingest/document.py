@@ -10,13 +10,16 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.weburl import is_web_url
 
-KINDS: tuple[str, ...] = ("measure", "competition", "legal_act", "practice", "solution", "course")
+KINDS: tuple[str, ...] = (
+    "measure", "competition", "legal_act", "practice", "solution", "course", "consultation",
+)
 STATUSES: tuple[str, ...] = ("open", "closed", "permanent", "in_force", "expired", "draft")
 
 KIND_LABELS: dict[str, str] = {
@@ -26,6 +29,7 @@ KIND_LABELS: dict[str, str] = {
     "practice": "Практика",
     "solution": "Готовое решение",
     "course": "Курс",
+    "consultation": "Консультация",
 }
 STATUS_LABELS: dict[str, str] = {
     "open": "Приём заявок",
@@ -40,20 +44,20 @@ FINISHED_STATUSES: frozenset[str] = frozenset({"closed", "expired"})
 
 _STR_FIELDS = (
     "summary", "body", "url", "source", "issuer", "municipality",
-    "status", "doc_number", "doc_type",
+    "status", "doc_number", "doc_type", "question", "answer", "answered_by",
 )
 _LIST_FIELDS = ("regions", "topics", "audience")
 _DATE_FIELDS = ("published", "deadline")
 _NUM_FIELDS = ("amount_min", "amount_max")
 KNOWN_FIELDS: frozenset[str] = frozenset(
-    ("id", "kind", "title", "steps", *_STR_FIELDS, *_LIST_FIELDS, *_DATE_FIELDS, *_NUM_FIELDS)
+    ("id", "kind", "title", "steps", "cites", *_STR_FIELDS, *_LIST_FIELDS, *_DATE_FIELDS, *_NUM_FIELDS)
 )
 MAX_ID_LENGTH = 200
 NOT_FINITE = "должно быть конечным числом (NaN, Infinity и переполнение не допускаются)"
 NOT_WEB_URL = "ожидается адрес http:// или https://"
 # How ``Document.from_stored`` rebuilds each known field of a stored record.
 _STORED_KIND: dict[str, str] = {
-    "id": "str", "kind": "str", "title": "str", "steps": "steps",
+    "id": "str", "kind": "str", "title": "str", "steps": "steps", "cites": "cites",
     **dict.fromkeys(_STR_FIELDS, "str"), **dict.fromkeys(_LIST_FIELDS, "list"),
     **dict.fromkeys(_DATE_FIELDS, "date"), **dict.fromkeys(_NUM_FIELDS, "num"),
 }
@@ -81,6 +85,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Cite:
+    """An act (and optionally its article) a consultation relies on."""
+
+    doc_number: str
+    article: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"doc_number": self.doc_number, "article": self.article} if self.article else {"doc_number": self.doc_number}
+
+
+@dataclass(frozen=True)
 class Document:
     """A normalised document of any kind."""
 
@@ -104,6 +119,10 @@ class Document:
     amount_min: float | None = None
     amount_max: float | None = None
     steps: tuple[Step, ...] = ()
+    question: str = ""
+    answer: str = ""
+    answered_by: str = ""
+    cites: tuple[Cite, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -136,6 +155,9 @@ class Document:
             if values["amount_min"] > values["amount_max"]:
                 raise ValidationError("amount_min", "больше amount_max")
         values["steps"] = _steps(data)
+        values["cites"] = _cites(data)
+        if values["kind"] == "consultation" and not values["answer"]:
+            raise ValidationError("answer", "у консультации должен быть ответ юриста")
         values["extra"] = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
         for name, value in values["extra"].items():
             if not _all_finite(value):
@@ -161,6 +183,8 @@ class Document:
             elif kind == "num":
                 number = float(value)  # records stored before validation may hold NaN/Infinity
                 values[name] = number if math.isfinite(number) else None
+            elif kind == "cites":
+                values[name] = tuple(Cite(c["doc_number"], c.get("article", "")) for c in value)
             else:
                 values[name] = tuple(
                     Step(s["title"], s.get("text", ""), tuple(s.get("refs", ()))) for s in value
@@ -176,7 +200,7 @@ class Document:
                 continue
             if isinstance(value, dt.date):
                 value = value.isoformat()
-            elif name == "steps":
+            elif name in ("steps", "cites"):
                 value = [s.to_dict() for s in value]
             elif isinstance(value, tuple):
                 value = list(value)
@@ -199,6 +223,16 @@ class Document:
             for ref in step.refs:
                 seen.setdefault(ref, None)
         return tuple(seen)
+
+    @property
+    def lead(self) -> str:
+        """The abstract a listing shows: the summary, or a consultation's question."""
+        return self.summary or self.question
+
+    @property
+    def main_text(self) -> str:
+        """The full text: the body, or a consultation's answer."""
+        return self.body or self.answer
 
     def is_finished(self, today: dt.date) -> bool:
         """Closed/expired, or its deadline has passed."""
@@ -313,6 +347,34 @@ def _steps(data: Mapping[str, Any]) -> tuple[Step, ...]:
             raise ValidationError(f"steps[{n}].refs", "ожидается список id документов")
         steps.append(Step(title=title.strip(), text=text.strip(), refs=tuple(refs)))
     return tuple(steps)
+
+
+ARTICLE_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _cites(data: Mapping[str, Any]) -> tuple[Cite, ...]:
+    value = data.get("cites")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValidationError("cites", "ожидается список ссылок на акты")
+    cites: dict[Cite, None] = {}
+    for n, raw in enumerate(value, start=1):
+        if not isinstance(raw, Mapping):
+            raise ValidationError(f"cites[{n}]", "ожидается объект {\"doc_number\": …, \"article\": …}")
+        number = raw.get("doc_number")
+        if not isinstance(number, str) or not number.strip():
+            raise ValidationError(f"cites[{n}].doc_number", "обязательное поле отсутствует")
+        article = raw.get("article", "")
+        if isinstance(article, int) and not isinstance(article, bool):
+            article = str(article)
+        if not isinstance(article, str):
+            raise ValidationError(f"cites[{n}].article", "ожидается номер статьи строкой")
+        article = article.strip()
+        if article and not ARTICLE_NUMBER.fullmatch(article):
+            raise ValidationError(f"cites[{n}].article", f"некорректный номер статьи {article!r}, ожидается, например, «17» или «26.1»")
+        cites.setdefault(Cite(" ".join(number.split()), article), None)
+    return tuple(cites)
 
 
 # Fields to_dict writes after id/kind/title, in declaration order (computed once).

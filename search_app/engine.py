@@ -22,6 +22,13 @@ from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query
 from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
+from search_app.citations import (
+    ActStatuses,
+    act_statuses,
+    cite_keys,
+    cited_numbers,
+    with_derived_status,
+)
 from search_app.highlight import highlight_all, make_snippet
 from search_app.parallel_analysis import index_documents as parallel_index_documents
 from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
@@ -128,10 +135,11 @@ class SearchEngine:
         return SearchResult(query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today)
 
     def _hit(self, doc: Document, score: float, lemmas: frozenset[str], plan: SearchPlan) -> Hit:
-        text = doc.summary or doc.body
+        lead, body = doc.lead, doc.main_text
+        text = lead or body
         snippet = make_snippet(text, self.analyzer, lemmas) if lemmas else make_snippet(text, self.analyzer, frozenset())
-        if lemmas and "<mark>" not in snippet and doc.body and doc.summary:
-            body_snippet = make_snippet(doc.body, self.analyzer, lemmas)
+        if lemmas and "<mark>" not in snippet and body and lead:
+            body_snippet = make_snippet(body, self.analyzer, lemmas)
             if "<mark>" in body_snippet:
                 snippet = body_snippet
         finished = doc.is_finished(plan.today)
@@ -243,19 +251,47 @@ class SearchEngine:
         already handed to them instead of waiting for the next batch.
         """
         ids: deque[str] = deque()  # analysed ahead of the index, in order
+        acts: set[str] = set()  # numbers of acts whose change may outdate the consultations citing them
 
         def noted() -> Iterator[Document]:
             for doc in docs:
                 ids.append(doc.id)
+                if doc.kind == "legal_act":
+                    acts.update(cited_numbers((doc,)))
                 yield doc
 
-        prepared = parallel_index_documents(noted(), self.analyzer, finish=self.backend.prepare)
+        prepared = parallel_index_documents(
+            self._with_citations(noted()), self.analyzer, finish=self.backend.prepare
+        )
         total = 0
         while (first := next(prepared, None)) is not None:
             n = self.backend.index(chain([first], islice(prepared, INDEX_COMMIT - 1)))
             self.store.clear_pending([ids.popleft() for _ in range(n)])
             total += n
-        return total
+        return total + self._reindex_citing(acts)
+
+    def _with_citations(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Consultations relying on an act no longer in force go to the index as
+        outdated; the statuses of the acts are read once, at the first consultation."""
+        statuses: ActStatuses | None = None
+        for doc in docs:
+            if doc.kind == "consultation" and doc.cites:
+                if statuses is None:
+                    statuses = self._act_statuses()
+                doc = with_derived_status(doc, statuses)
+            yield doc
+
+    def _act_statuses(self) -> ActStatuses:
+        return act_statuses(data for _, data in self.store.iter_records("legal_act"))
+
+    def _reindex_citing(self, numbers: set[str]) -> int:
+        """Index again the consultations citing acts that were just (re)indexed."""
+        if not numbers:
+            return 0
+        citing = [
+            d for d in (Document.from_stored(r) for _, r in self.store.iter_records("consultation")) if numbers.intersection(cite_keys(d.cites))
+        ]
+        return self.index_documents(citing) if citing else 0
 
     def finish_pending(self) -> int:
         """Index the documents an earlier import stored but did not get to index."""
@@ -274,7 +310,9 @@ class SearchEngine:
         """Rebuild the whole index from the store and switch to it atomically."""
         pending = self.store.pending_ids()  # stored before the rebuild reads the store: in it
         expected = self.store.count()
-        docs = parallel_index_documents(self.store.iter_documents(), self.analyzer, finish=self.backend.prepare)
+        docs = parallel_index_documents(
+            self._with_citations(self.store.iter_documents()), self.analyzer, finish=self.backend.prepare
+        )
         name = self.backend.rebuild(docs, expected, progress)
         self.store.clear_pending(pending)
         return name

@@ -8,6 +8,7 @@ from typing import Any
 from ingest.document import Document
 from search_app.analysis.analyzer import Analyzer
 from search_app.analysis.tokenizer import act_number_key, token_texts
+from search_app.citations import CITES_FIELD, cite_keys
 
 # The lemma lists behind the text fields, for a backend's ``prepare`` that needs
 # the words (the embedded engine's sequence terms); not an index field.
@@ -34,12 +35,15 @@ def article_index_keys(doc_number: str, article: str) -> list[str]:
 def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
     """Fields shared by every backend: lemma texts, keywords, numbers."""
     meta_parts = [
-        doc.doc_type, doc.issuer, doc.municipality,
+        doc.doc_type, doc.issuer, doc.municipality, doc.answered_by,
         " ".join(doc.topics), " ".join(doc.audience), " ".join(doc.regions),
     ]
     steps_text = " ".join(f"{s.title} {s.text}" for s in doc.steps)
+    if doc.answer:  # a consultation: the question reads as its summary, the answer as its body
+        steps_text = f"{steps_text} {doc.answer}".strip()
+    lead = f"{doc.summary} {doc.question}".strip()
     article = str(doc.extra.get("article") or "")
-    title, summary, body = token_texts(doc.title), token_texts(doc.summary), token_texts(f"{doc.body} {steps_text}")
+    title, summary, body = token_texts(doc.title), token_texts(lead), token_texts(f"{doc.body} {steps_text}")
     words = {
         "title": analyzer.token_lemmas(title),
         "summary": analyzer.token_lemmas(summary),
@@ -64,12 +68,13 @@ def build_index_document(doc: Document, analyzer: Analyzer) -> dict[str, Any]:
         "amount_min": doc.amount_min if doc.amount_min is not None else -1.0,
         "amount_max": doc.amount_max if doc.amount_max is not None else -1.0,
         "refs": list(doc.refs),
+        CITES_FIELD: cite_keys(doc.cites),
         # Distinct surface forms: the vocabulary typo correction draws on.
         "forms": " ".join(filter(str.isalpha, dict.fromkeys(_form_tokens(doc, steps_text, title, summary, body)))),
         # Original texts: for engines that also analyse them (Elasticsearch's
         # `russian` fallback and `.exact` subfields); the embedded engine ignores them.
         "title_text": doc.title,
-        "summary_text": doc.summary,
+        "summary_text": lead,
         "body_text": f"{doc.body} {steps_text}".strip(),
         "doc_number_text": doc.doc_number,
     }
@@ -85,7 +90,7 @@ def _form_tokens(doc: Document, steps_text: str, *parts: list[str]) -> list[str]
     filled = [part for part in parts if part]
     for left, right in zip(filled, filled[1:], strict=False):
         if _act_edge(left[-1]) or _act_edge(right[0]):
-            return token_texts(f"{doc.title} {doc.summary} {doc.body} {steps_text}")
+            return token_texts(f"{doc.title} {doc.summary} {doc.question} {doc.body} {steps_text}")
     return [t for part in filled for t in part]
 
 

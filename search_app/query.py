@@ -7,15 +7,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from ingest.document import KINDS, STATUSES, Document
+from ingest.document import ARTICLE_NUMBER, KINDS, STATUSES, Document
+from search_app.citations import cite_key
 
-FILTER_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "status", "issuer", "year")
-FACET_FIELDS: tuple[str, ...] = FILTER_FIELDS
+FACET_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "status", "issuer", "year")
+# «cites»: consultations citing an act («131-фз») or an article («131-фз:17»); a filter, not a facet.
+FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "cites")
 SORTS: tuple[str, ...] = ("relevance", "newest", "deadline")
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MIN_YEAR, MAX_YEAR = 1, 9999  # publication years a filter accepts
+
+
+def cites_filter_key(value: str) -> str:
+    """«131-ФЗ» → «131-фз», «131-ФЗ:17» → «131-фз:17» (the index keys of ``citations``)."""
+    number, _, article = value.partition(":")
+    if article and not ARTICLE_NUMBER.fullmatch(article.strip()):
+        raise QueryError(f"Некорректный номер статьи в фильтре cites: {article!r}.")
+    return cite_key(number, article.strip())
 
 
 class QueryError(ValueError):
@@ -65,6 +75,8 @@ class SearchQuery:
         for status in filters.get("status", ()):
             if status not in STATUSES:
                 raise QueryError(f"Неизвестный статус {status!r}.")
+        if "cites" in filters:
+            filters["cites"] = tuple(dict.fromkeys(cites_filter_key(v) for v in filters["cites"]))
         for year in filters.get("year", ()):
             if not (year.isdigit() and len(year) == 4):
                 raise QueryError(f"Год должен быть числом из четырёх цифр, получено {year!r}.")

@@ -33,7 +33,7 @@ def test_same_seed_same_corpus_other_seed_another() -> None:
 def test_documents_are_valid_records_with_text() -> None:
     for doc in _docs()[:300]:
         assert Document.from_dict(doc.to_dict()) == doc
-        assert doc.summary and doc.body and doc.title
+        assert doc.lead and doc.main_text and doc.title  # a consultation: question and answer
         assert 1 <= len(doc.topics) <= 3 and 1 <= len(doc.audience) <= 2 and 1 <= len(doc.regions) <= 2
         assert not doc.status or doc.status in STATUSES
 

@@ -54,7 +54,7 @@ def test_bad_lines_reported_good_lines_imported_nothing_lost(runner, data_dir, c
     errors = [line for line in result.output.splitlines() if line.startswith(str(bad))]
     assert errors == [
         f"{bad}:2: (json): некорректный JSON: Expecting property name enclosed in double quotes (позиция 1)",
-        f"{bad}:3: kind: неизвестный вид 'spaceship'; допустимо: measure, competition, legal_act, practice, solution, course",
+        f"{bad}:3: kind: неизвестный вид 'spaceship'; допустимо: measure, competition, legal_act, practice, solution, course, consultation",
         f"{bad}:4: deadline: некорректная дата '31.12.2026', ожидается ГГГГ-ММ-ДД",
         f"{bad}:5: id: повторяет id 'ok-1' из строки 1",
         f"{bad}:6: title: обязательное поле отсутствует",

@@ -32,6 +32,7 @@ from search_app.backends.tantivy_sequences import (
     sequence_field,
     sequences_of,
 )
+from search_app.citations import CITES_FIELD
 from search_app.index_document import LEMMA_WORDS
 from search_app.ranking import TEXT_FIELDS
 
@@ -51,6 +52,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("doc_number", tokenizer_name="raw")
     sb.add_text_field("article", tokenizer_name="raw")
     sb.add_text_field("refs", tokenizer_name="raw")
+    sb.add_text_field(CITES_FIELD, tokenizer_name="raw")
     sb.add_text_field("forms", tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field(MATCH_FIELD, tokenizer_name="whitespace", index_option="basic")
     for name in KEYWORD_FIELDS:
@@ -70,7 +72,7 @@ def build_schema() -> tantivy.Schema:
 
 SCHEMA = build_schema()
 _SCHEMA_FIELDS = frozenset(
-    ("id", *TEXT_FIELDS, "doc_number", "article", "refs", "forms", *KEYWORD_FIELDS, "year", "published", "deadline",
+    ("id", *TEXT_FIELDS, "doc_number", "article", "refs", CITES_FIELD, "forms", *KEYWORD_FIELDS, "year", "published", "deadline",
      "amount_min", "amount_max")
 )
 

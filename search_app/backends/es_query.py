@@ -20,6 +20,7 @@ from typing import Any
 from ingest.document import FINISHED_STATUSES
 from search_app.analysis.query_parser import Clause, ParsedQuery
 from search_app.backends.base import SearchPlan
+from search_app.citations import CITES_FIELD
 from search_app.index_document import NO_DATE, date_key
 from search_app.query import FACET_FIELDS, SearchQuery
 from search_app.ranking import (
@@ -130,9 +131,11 @@ def facet_filters(query: SearchQuery) -> dict[str, Dsl]:
 
 
 def base_filters(plan: SearchPlan) -> list[Dsl]:
-    """Filters that are not facets: ranges, open now, excluded ids."""
+    """Filters that are not facets: cited acts, ranges, open now, excluded ids."""
     q = plan.query
     out: list[Dsl] = []
+    if q.filters.get(CITES_FIELD):
+        out.append({"terms": {CITES_FIELD: list(q.filters[CITES_FIELD])}})
     if q.year_from or q.year_to:
         out.append({"range": {"year": {"gte": q.year_from or 1, "lte": q.year_to or 9999}}})
     if q.amount_from is not None:

@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from ingest.document import KINDS, Document, Step
+from ingest.document import KINDS, Cite, Document, Step
 from ingest.jsonl import LineError, read_documents
 
 SENTENCE_VARIANTS = 30_000  # mutated sentence shapes documents draw from
@@ -30,7 +30,8 @@ DRAW_BLOCK = 4096  # weighted draws taken per random.choices call
 T = TypeVar("T")
 
 KIND_WEIGHTS: dict[str, float] = {
-    "measure": 0.24, "competition": 0.18, "legal_act": 0.26, "practice": 0.16, "solution": 0.06, "course": 0.10,
+    "measure": 0.24, "competition": 0.18, "legal_act": 0.23, "practice": 0.16, "solution": 0.06, "course": 0.10,
+    "consultation": 0.03,
 }
 STATUS_BY_KIND: dict[str, tuple[tuple[str, float], ...]] = {
     "measure": (("open", 0.45), ("permanent", 0.35), ("closed", 0.20)),
@@ -39,6 +40,7 @@ STATUS_BY_KIND: dict[str, tuple[tuple[str, float], ...]] = {
     "practice": (("", 1.0),),
     "solution": (("", 1.0),),
     "course": (("open", 0.5), ("permanent", 0.5)),
+    "consultation": (("", 1.0),),
 }
 DEADLINE_KINDS = frozenset({"measure", "competition"})
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZА-ЯЁ0-9])")
@@ -216,6 +218,13 @@ class CorpusGenerator:
                      refs=tuple(_doc_id(int(rng.random() * i)) for _ in range(2)) if i else ())
                 for _ in range(_between(rng, 3, 5))
             )
+        consultation: dict[str, Any] = {}
+        if kind == "consultation":  # the question reads as its summary, the answer as its body
+            consultation = {
+                "question": summary, "answer": body, "answered_by": "Юрист",
+                "cites": tuple(Cite(f"{_between(rng, 1, 600)}-ФЗ", str(_between(rng, 1, 90))) for _ in range(2)),
+            }
+            summary = body = ""
         return Document(
             id=_doc_id(i),
             kind=kind,
@@ -237,6 +246,7 @@ class CorpusGenerator:
             amount_min=amount_min,
             amount_max=amount_max,
             steps=steps,
+            **consultation,
         )
 
 

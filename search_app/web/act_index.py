@@ -21,6 +21,7 @@ class ActEntry:
     title: str
     doc_type: str
     published: dt.date | None
+    status: str = ""
 
 
 def choose(ref: ActRef, candidates: list[ActEntry]) -> list[ActEntry]:
@@ -66,7 +67,7 @@ class ActIndex:
                 published = data.get("published")
                 entry = ActEntry(
                     doc_id, data.get("title", ""), data.get("doc_type", ""),
-                    dt.date.fromisoformat(published[:10]) if published else None,
+                    dt.date.fromisoformat(published[:10]) if published else None, data.get("status", ""),
                 )
                 by_number.setdefault(normalize_number(number), []).append(entry)
             self._by_number = by_number
@@ -74,9 +75,19 @@ class ActIndex:
             self._loaded_at = time.monotonic()
             return by_number
 
+    def acts(self, ref: ActRef) -> list[ActEntry]:
+        """The acts in the base the reference may name; when several share the number,
+        those holding the article it names (a code imported article by article)."""
+        candidates = choose(ref, self._load().get(normalize_number(ref.number), []))
+        number = first_article_number(ref.article)
+        if len(candidates) > 1 and number:
+            with_article = [c for c in candidates if (c.id, number) in self._articles]
+            candidates = with_article or candidates
+        return candidates
+
     def resolve(self, ref: ActRef) -> ActLink | None:
         """One match → the act's page; several → a search for that number among acts."""
-        candidates = choose(ref, self._load().get(normalize_number(ref.number), []))
+        candidates = self.acts(ref)
         if not candidates:
             return None
         if len(candidates) == 1:

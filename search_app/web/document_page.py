@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.document import KIND_LABELS, STATUS_LABELS, Document
+from search_app.web.consultation_page import CitedAct, is_outdated
 from search_app.web.formatting import amount_range, countdown, russian_date
 from search_app.web.refs import StepRef
 
@@ -43,8 +44,9 @@ def _join(values: tuple[str, ...]) -> str:
     return ", ".join(values)
 
 
-def facts(doc: Document, today: dt.date) -> list[Fact]:
-    """Label/value pairs in the order an official reads them, empty ones left out."""
+def facts(doc: Document, today: dt.date, outdated: bool = False) -> list[Fact]:
+    """Label/value pairs in the order an official reads them, empty ones left out;
+    ``outdated``: a consultation relies on an act no longer in force."""
     status = STATUS_LABELS.get(doc.status, doc.status)
     if doc.kind in ("measure", "competition"):
         deadline = deadline_line(doc, today)
@@ -72,6 +74,14 @@ def facts(doc: Document, today: dt.date) -> list[Fact]:
             Fact("Регион", _join(doc.regions)),
             Fact("Кто реализовал", doc.issuer),
             Fact("Дата", russian_date(doc.published)),
+        ]
+    elif doc.kind == "consultation":
+        rows = [
+            Fact("Кто ответил", doc.answered_by),
+            Fact("Дата ответа", russian_date(doc.published)),
+            Fact("Статус", "Устарела: акт утратил силу" if outdated else "Актуальна"),
+            Fact("Для кого", _join(doc.audience)),
+            Fact("Территория", _join(doc.regions)),
         ]
     elif doc.kind == "course":
         deadline = deadline_line(doc, today)
@@ -105,10 +115,17 @@ def short_ref(doc: Document) -> dict[str, Any]:
 
 
 def document_json(
-    doc: Document, today: dt.date, related: list[Document], steps: list[list[StepRef]]
+    doc: Document, today: dt.date, related: list[Document], steps: list[list[StepRef]],
+    cited: list[CitedAct] | None = None, explanations: list[Document] | None = None,
 ) -> dict[str, Any]:
-    """The document page as JSON: the stored record plus its live status."""
-    finished = doc.is_finished(today)
+    """The document page as JSON: the stored record plus its live status; for a
+    consultation the acts it cites, for an act the consultations citing it."""
+    finished = doc.is_finished(today) or is_outdated(cited or [])
+    extra: dict[str, Any] = {}
+    if doc.kind == "consultation":
+        extra = {"cites": [c.to_dict() for c in cited or []], "outdated": is_outdated(cited or [])}
+    if explanations is not None:
+        extra["explanations"] = [short_ref(d) for d in explanations]
     return {
         "document": doc.to_dict(),
         "kind_label": KIND_LABELS.get(doc.kind, doc.kind),
@@ -128,4 +145,5 @@ def document_json(
             for step, refs in zip(doc.steps, steps, strict=True)
         ],
         "related": [short_ref(d) for d in related],
+        **extra,
     }

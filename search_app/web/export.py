@@ -31,7 +31,7 @@ def safe_cell(value: object) -> str:
 def row(doc: Document, page_url: str) -> list[str]:
     return [safe_cell(v) for v in (
         doc.id, KIND_LABELS.get(doc.kind, doc.kind), doc.title, doc.doc_number, doc.doc_type,
-        STATUS_LABELS.get(doc.status, doc.status), doc.issuer, "; ".join(doc.regions),
+        STATUS_LABELS.get(doc.status, doc.status), doc.issuer or doc.answered_by, "; ".join(doc.regions),
         "; ".join(doc.topics), "; ".join(doc.audience),
         doc.published.isoformat() if doc.published else "",
         doc.deadline.isoformat() if doc.deadline else "",

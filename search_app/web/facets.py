@@ -20,6 +20,8 @@ FACET_TITLES: dict[str, str] = {
     "issuer": "Кто выпустил",
     "year": "Год",
 }
+# Filters that are not facets, shown as chips only.
+FILTER_TITLES: dict[str, str] = {**FACET_TITLES, "cites": "Ссылается на"}
 # Values shown before the rest fold under «Показать ещё».
 VISIBLE_VALUES = 6
 # Values under «Показать ещё»; beyond them a link opens the facet whole
@@ -131,8 +133,10 @@ def build_chips(query: SearchQuery, state: UrlState, path: str) -> list[Chip]:
     """One removable chip per active filter value and range, in URL order."""
     chips: list[Chip] = []
     for param, field in FILTER_PARAMS.items():
-        for value in query.selected(field):
-            label = f"{FACET_TITLES[field]}: {value_label(field, value)}"
+        # The URL's own spelling («131-ФЗ»): the query holds it normalised («131-фз»).
+        values = state.getlist(param) if field == "cites" else query.selected(field)
+        for value in values:
+            label = f"{FILTER_TITLES[field]}: {value_label(field, value)}"
             chips.append(Chip(label, state.without(param, value).url(path)))
     if query.year_from or query.year_to:
         label = "Годы: " + " – ".join(str(y) if y else "…" for y in (query.year_from, query.year_to))

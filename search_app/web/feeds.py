@@ -51,8 +51,8 @@ def atom_feed(
             sub(entry, "published", _timestamp(doc.published))
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         sub(entry, "category", term=doc.kind, label=KIND_LABELS.get(doc.kind, doc.kind))
-        if doc.summary or doc.body:
-            sub(entry, "summary", (doc.summary or doc.body)[:1000])
+        if doc.lead or doc.main_text:
+            sub(entry, "summary", (doc.lead or doc.main_text)[:1000])
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
 
 

@@ -17,9 +17,11 @@ from flask import (
 
 from ingest.clock import today
 from ingest.document import KIND_LABELS
+from search_app.citations import cited_by_key
 from search_app.query import FacetValue, QueryError, SearchQuery, SearchResult
+from search_app.web.consultation_page import cited_acts, is_outdated
 from search_app.web.document_page import breadcrumbs, deadline_line, document_json, facts
-from search_app.web.engine_ext import get_engine, related_documents
+from search_app.web.engine_ext import act_index, get_engine, related_documents
 from search_app.web.export import csv_rows
 from search_app.web.facets import value_label
 from search_app.web.feeds import atom_feed, opensearch_description
@@ -35,6 +37,7 @@ FEDERAL = "Российская Федерация"
 HOME_LIST_SIZE = 5
 NOW_PER_PAGE = 20
 SOLUTIONS_LIMIT = 1000
+EXPLANATIONS_LIMIT = 10
 
 
 def request_state() -> UrlState:
@@ -135,18 +138,32 @@ def document(doc_id: str) -> str:
     refs = engine.store.get_many(doc.refs) if doc.steps else {}
     steps = [step_refs(step.refs, refs, day) for step in doc.steps]
     related = related_documents(doc.id, doc.refs)
-    context = document_json(doc, day, related, steps)
+    cited = cited_acts(doc, act_index().acts, act_index().resolve) if doc.cites else []
+    key = cited_by_key(doc)
+    explanations = citing_consultations(key) if key else None
+    context = document_json(doc, day, related, steps, cited, explanations)
     return render_template(
         "solution.html" if doc.kind == "solution" else "document.html",
         doc=doc,
         data=context,
-        facts=facts(doc, day),
+        facts=facts(doc, day, outdated=is_outdated(cited)),
+        cited=cited,
+        outdated=is_outdated(cited),
+        explanations=explanations or [],
+        explanations_url=url_for("pages.search", kind="consultation", cites=key) if key else "",
         deadline=deadline_line(doc, day),
         finished=context["finished"],
         steps=list(zip(doc.steps, steps, strict=True)),
         related=related,
         breadcrumbs=breadcrumbs(doc, url_for("pages.search"), url_for("pages.solutions")),
     )
+
+
+def citing_consultations(key: str) -> list:
+    """Consultations citing an act or article (the «cites» filter, on either backend)."""
+    query = SearchQuery(filters={"kind": ("consultation",), "cites": (key,)}, sort="newest",
+                        per_page=EXPLANATIONS_LIMIT, with_facets=False)
+    return [h.document for h in get_engine().search(query).hits]
 
 
 @bp.get("/solutions")

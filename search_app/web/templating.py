@@ -20,6 +20,7 @@ KIND_PLURALS: dict[str, str] = {
     "practice": "Практики",
     "solution": "Готовые решения",
     "course": "Курсы",
+    "consultation": "Консультации",
 }
 
 

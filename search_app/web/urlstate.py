@@ -21,6 +21,7 @@ FILTER_PARAMS: dict[str, str] = {
     "status": "status",
     "issuer": "issuer",
     "year": "year",
+    "cites": "cites",
 }
 PARAM_FOR_FIELD: dict[str, str] = {field: param for param, field in FILTER_PARAMS.items()}
 SCALAR_PARAMS: tuple[str, ...] = (

@@ -15,7 +15,11 @@ from ingest.store import Store
 from tests.ingest.server import FixtureServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+# ../shared/real next to the checkout; a git worktree one level deeper finds it further up.
+REAL = next(
+    (p / "shared" / "real" for p in Path(__file__).resolve().parents[3:] if (p / "shared" / "real").is_dir()),
+    Path(__file__).resolve().parents[2].parent / "shared" / "real",
+)
 
 FAST = {
     "delay": 1.0,  # MUNNAV_CRAWL_DELAY=0 overrides it

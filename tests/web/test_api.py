@@ -164,7 +164,7 @@ def test_openapi_document(client: FlaskClient) -> None:
     assert spec["openapi"].startswith("3.")
     assert sorted(spec["paths"]) == ["/documents/{id}", "/openapi.json", "/search", "/suggest"]
     params = [p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]]
-    assert params == ["q", "kind", "region", "topic", "audience", "status", "issuer", "year", "year_from",
+    assert params == ["q", "kind", "region", "topic", "audience", "status", "issuer", "year", "cites", "year_from",
                       "year_to", "amount_from", "amount_to", "open", "sort", "page", "per_page", "verbatim"]
     assert spec["components"]["schemas"]["Error"]["required"] == ["error"]
     assert spec["servers"] == [{"url": "http://localhost/api/v1"}]
