@@ -252,6 +252,7 @@ class SearchEngine:
         """
         ids: deque[str] = deque()  # analysed ahead of the index, in order
         acts: set[str] = set()  # numbers of acts whose change may outdate the consultations citing them
+        indexed_as: dict[str, str] = {}  # consultation id → the status it went to the index with
 
         def noted() -> Iterator[Document]:
             for doc in docs:
@@ -261,16 +262,18 @@ class SearchEngine:
                 yield doc
 
         prepared = parallel_index_documents(
-            self._with_citations(noted()), self.analyzer, finish=self.backend.prepare
+            self._with_citations(noted(), indexed_as), self.analyzer, finish=self.backend.prepare
         )
         total = 0
         while (first := next(prepared, None)) is not None:
             n = self.backend.index(chain([first], islice(prepared, INDEX_COMMIT - 1)))
             self.store.clear_pending([ids.popleft() for _ in range(n)])
             total += n
-        return total + self._reindex_citing(acts)
+        if acts:
+            self._reindex_citing(acts, indexed_as)
+        return total
 
-    def _with_citations(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def _with_citations(self, docs: Iterable[Document], indexed_as: dict[str, str] | None = None) -> Iterator[Document]:
         """Consultations relying on an act no longer in force go to the index as
         outdated; the statuses of the acts are read once, at the first consultation."""
         statuses: ActStatuses | None = None
@@ -279,19 +282,27 @@ class SearchEngine:
                 if statuses is None:
                     statuses = self._act_statuses()
                 doc = with_derived_status(doc, statuses)
+                if indexed_as is not None:
+                    indexed_as[doc.id] = doc.status
             yield doc
 
     def _act_statuses(self) -> ActStatuses:
         return act_statuses(data for _, data in self.store.iter_records("legal_act"))
 
-    def _reindex_citing(self, numbers: set[str]) -> int:
-        """Index again the consultations citing acts that were just (re)indexed."""
-        if not numbers:
-            return 0
-        citing = [
-            d for d in (Document.from_stored(r) for _, r in self.store.iter_records("consultation")) if numbers.intersection(cite_keys(d.cites))
-        ]
-        return self.index_documents(citing) if citing else 0
+    def _reindex_citing(self, numbers: set[str], indexed_as: dict[str, str]) -> None:
+        """After acts were (re)indexed: index again the consultations citing them
+        whose outdated status may have changed (those indexed in the same stream
+        only when it did: they may have been read before the acts were stored)."""
+        statuses = self._act_statuses()
+        stale = []
+        for doc in (Document.from_stored(data) for _, data in self.store.iter_records("consultation")):
+            if doc.id in indexed_as:
+                if with_derived_status(doc, statuses).status != indexed_as[doc.id]:
+                    stale.append(doc)
+            elif numbers.intersection(cite_keys(doc.cites)):
+                stale.append(doc)
+        if stale:
+            self.index_documents(stale)
 
     def finish_pending(self) -> int:
         """Index the documents an earlier import stored but did not get to index."""

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from ingest.clock import today
 from ingest.document import KIND_LABELS
 from search_app.query import QueryError
-from search_app.web.document_page import document_json
-from search_app.web.engine_ext import get_engine, related_documents
+from search_app.web.document_context import document_context
+from search_app.web.engine_ext import get_engine
 from search_app.web.openapi import OPENSEARCH_SUGGESTIONS, openapi_document
 from search_app.web.params import parse_search
-from search_app.web.refs import step_refs
 from search_app.web.urlstate import UrlState
 
 bp = Blueprint("api", __name__)
@@ -33,10 +31,7 @@ def document(doc_id: str) -> Response:
     doc = engine.get(doc_id)
     if doc is None:
         abort(404, description=f"Документ {doc_id[:200]!r} не найден.")
-    day = today()
-    refs = engine.store.get_many(doc.refs) if doc.steps else {}
-    steps = [step_refs(step.refs, refs, day) for step in doc.steps]
-    return jsonify(document_json(doc, day, related_documents(doc.id, doc.refs), steps))
+    return jsonify(document_context(doc).data)
 
 
 @bp.get("/suggest")

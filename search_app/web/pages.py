@@ -17,17 +17,15 @@ from flask import (
 
 from ingest.clock import today
 from ingest.document import KIND_LABELS
-from search_app.citations import cited_by_key
 from search_app.query import FacetValue, QueryError, SearchQuery, SearchResult
-from search_app.web.consultation_page import cited_acts, is_outdated
-from search_app.web.document_page import breadcrumbs, deadline_line, document_json, facts
-from search_app.web.engine_ext import act_index, get_engine, related_documents
+from search_app.web.document_context import document_context
+from search_app.web.document_page import breadcrumbs, deadline_line, facts
+from search_app.web.engine_ext import get_engine
 from search_app.web.export import csv_rows
 from search_app.web.facets import value_label
 from search_app.web.feeds import atom_feed, opensearch_description
 from search_app.web.pagination import paginate
 from search_app.web.params import parse_search
-from search_app.web.refs import step_refs
 from search_app.web.search_page import search_context
 from search_app.web.urlstate import UrlState
 
@@ -37,7 +35,6 @@ FEDERAL = "Российская Федерация"
 HOME_LIST_SIZE = 5
 NOW_PER_PAGE = 20
 SOLUTIONS_LIMIT = 1000
-EXPLANATIONS_LIMIT = 10
 
 
 def request_state() -> UrlState:
@@ -134,36 +131,22 @@ def document(doc_id: str) -> str:
     doc = engine.get(doc_id)
     if doc is None:
         abort(404, description="Документ не найден: возможно, он удалён или ссылка неверна.")
-    day = today()
-    refs = engine.store.get_many(doc.refs) if doc.steps else {}
-    steps = [step_refs(step.refs, refs, day) for step in doc.steps]
-    related = related_documents(doc.id, doc.refs)
-    cited = cited_acts(doc, act_index().acts, act_index().resolve) if doc.cites else []
-    key = cited_by_key(doc)
-    explanations = citing_consultations(key) if key else None
-    context = document_json(doc, day, related, steps, cited, explanations)
+    ctx = document_context(doc)
     return render_template(
         "solution.html" if doc.kind == "solution" else "document.html",
         doc=doc,
-        data=context,
-        facts=facts(doc, day, outdated=is_outdated(cited)),
-        cited=cited,
-        outdated=is_outdated(cited),
-        explanations=explanations or [],
-        explanations_url=url_for("pages.search", kind="consultation", cites=key) if key else "",
-        deadline=deadline_line(doc, day),
-        finished=context["finished"],
-        steps=list(zip(doc.steps, steps, strict=True)),
-        related=related,
+        data=ctx.data,
+        facts=facts(doc, today(), outdated=ctx.outdated),
+        deadline=deadline_line(doc, today()),
+        finished=ctx.data["finished"],
+        steps=ctx.steps,
+        related=ctx.related,
+        cited=ctx.cited,
+        outdated=ctx.outdated,
+        explanations=ctx.explanations,
+        explanations_url=url_for("pages.search", kind="consultation", cites=ctx.cites_key) if ctx.cites_key else "",
         breadcrumbs=breadcrumbs(doc, url_for("pages.search"), url_for("pages.solutions")),
     )
-
-
-def citing_consultations(key: str) -> list:
-    """Consultations citing an act or article (the «cites» filter, on either backend)."""
-    query = SearchQuery(filters={"kind": ("consultation",), "cites": (key,)}, sort="newest",
-                        per_page=EXPLANATIONS_LIMIT, with_facets=False)
-    return [h.document for h in get_engine().search(query).hits]
 
 
 @bp.get("/solutions")

@@ -313,3 +313,11 @@ def test_article_references_boost_the_article_key() -> None:
     parsed = dataclasses.replace(parsed, articles=("131-фз:14",))
     should = dsl.text_query(parsed)["bool"]["must"][0]["bool"]["should"]
     assert {"term": {"article": {"value": "131-фз:14", "boost": ARTICLE_BOOST}}} in should
+
+
+def test_cites_filter_is_a_normalised_terms_filter_outside_the_facets() -> None:
+    p = plan(words("дорога"), filters={"cites": ("131-ФЗ:17", "257-ФЗ")})
+    body = dsl.search_body(p)
+    assert {"terms": {"cites": ["131-фз:17", "257-фз"]}} in body["query"]["function_score"]["query"]["bool"]["filter"]
+    assert "post_filter" not in body and "cites" not in body["aggs"]
+    assert PROPS["cites"] == {"type": "keyword"}

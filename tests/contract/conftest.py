@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,15 +70,25 @@ def _drop_elastic(backend: SearchBackend) -> None:
     client.options(ignore_status=404).synonyms.delete_synonym(id=backend.synonyms_set)  # type: ignore[attr-defined]
 
 
-@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason=ES_SKIP_REASON))])
-def contract_engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[SearchEngine]:
-    backend = _embedded(data_dir) if request.param == "embedded" else _elastic()
+BACKENDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason=ES_SKIP_REASON))]
+
+
+@contextmanager
+def engine_with(backend_name: str, data_dir: Path, docs: list[dict]) -> Iterator[SearchEngine]:
+    """An engine on ``backend_name`` holding ``docs`` (imported, then reindexed)."""
+    backend = _embedded(data_dir) if backend_name == "embedded" else _elastic()
     engine = SearchEngine(Store(data_dir / "store.sqlite3"), backend)
     try:
-        engine.import_documents(Document.from_dict(d) for d in CONTRACT_DOCS)
+        engine.import_documents(Document.from_dict(d) for d in docs)
         engine.reindex()
         yield engine
     finally:
-        if request.param == "elasticsearch":
+        if backend_name == "elasticsearch":
             _drop_elastic(backend)
         engine.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def contract_engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[SearchEngine]:
+    with engine_with(request.param, data_dir, CONTRACT_DOCS) as engine:
+        yield engine
