@@ -66,10 +66,12 @@ def _reference_fields(doc: Document) -> dict[str, str]:
     """What build_index_document computed before it reused tokens across fields."""
     analyzer = get_analyzer()
     steps = " ".join(f"{s.title} {s.text}" for s in doc.steps)
-    joined = f"{doc.title} {doc.summary} {doc.body} {steps}"
+    steps = f"{steps} {doc.answer}".strip()  # a consultation's answer reads as its body
+    lead = f"{doc.summary} {doc.question}".strip()  # and its question as its summary
+    joined = f"{doc.title} {lead} {doc.body} {steps}"
     return {
         "title": analyzer.lemma_text(doc.title),
-        "summary": analyzer.lemma_text(doc.summary),
+        "summary": analyzer.lemma_text(lead),
         "body": analyzer.lemma_text(f"{doc.body} {steps}"),
         "forms": " ".join(dict.fromkeys(t.text for t in tokenize(joined) if t.text.isalpha())),
     }
