@@ -27,7 +27,7 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
     _param("issuer", "Кто выпустил (можно несколько).", {"type": "string"}, many=True),
     _param("year", "Год публикации (можно несколько).", {"type": "string", "pattern": "^[0-9]{4}$"}, many=True),
     _param("cites", "Консультации, ссылающиеся на акт («131-ФЗ») или его статью («131-ФЗ:17»).",
-           {"type": "string"}, many=True),
+           {"type": "string", "pattern": "^[^:]*(:[0-9]+(\\.[0-9]+)*)?$"}, many=True),
     _param("year_from", "Год публикации с.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
     _param("year_to", "Год публикации по.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
     _param("amount_from", "Сумма поддержки не меньше, руб.", {"type": "number", "minimum": 0}),

@@ -12,6 +12,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
+from search_app.analysis.analyzer import get_analyzer
+from search_app.analysis.query_parser import parse_query
+from search_app.query import QueryError
 from tests.browser.conftest import LiveServer
 from tests.web.conftest import TODAY, build_data_dir
 
@@ -32,6 +35,12 @@ def consistent(case: schemathesis.Case) -> bool:
     query = case.query or {}
     for low, high in (("year_from", "year_to"), ("amount_from", "amount_to")):
         if low in query and high in query and float(query[low]) > float(query[high]):
+            return False
+    text = query.get("q")
+    if isinstance(text, str) and text.strip():
+        try:  # a text with no word to search («¢», «-а»): the server's 400 is right
+            parse_query(text, get_analyzer())
+        except QueryError:
             return False
     return True
 
