@@ -31,7 +31,15 @@ from search_app.citations import (
 )
 from search_app.highlight import highlight_all, make_snippet
 from search_app.parallel_analysis import index_documents as parallel_index_documents
-from search_app.query import FACET_FIELDS, FacetValue, Hit, QueryError, SearchQuery, SearchResult
+from search_app.query import (
+    FACET_FIELDS,
+    MAX_PER_PAGE,
+    FacetValue,
+    Hit,
+    QueryError,
+    SearchQuery,
+    SearchResult,
+)
 from search_app.query_log import QueryLog
 from search_app.ranking import TEXT_FIELDS
 from search_app.settings import data_dir as default_data_dir
@@ -104,6 +112,18 @@ class SearchEngine:
         # and offer the original as typed («Искать вместо этого …»).
         result = self._result(fixed_plan, fixed, started)
         return replace(result, query=plan.query, searched_text=rewrite.text)
+
+    def among(self, query: SearchQuery, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` that ``query`` finds (its words, filters, "open now"), as
+        typed: a saved search is matched against new documents without correction."""
+        ids = list(dict.fromkeys(ids))
+        found: list[str] = []
+        for start in range(0, len(ids), MAX_PER_PAGE):
+            chunk = tuple(ids[start : start + MAX_PER_PAGE])
+            page = replace(query, page=1, per_page=len(chunk), with_facets=False, verbatim=True)
+            plan = replace(self.plan(page), only_ids=chunk)
+            found += [doc_id for doc_id, _ in self.backend.search(plan).hits]
+        return found
 
     @property
     def speller(self) -> Speller:

@@ -11,8 +11,8 @@ from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 from search_app.query import QueryError, SearchQuery
-from search_app.web.params import parse_search
 from search_app.web.facets import value_label
+from search_app.web.params import parse_search
 from search_app.web.urlstate import FILTER_PARAMS, VIEW_PARAMS, UrlState
 
 SEARCH_PATH = "/search"

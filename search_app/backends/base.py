@@ -26,6 +26,7 @@ class SearchPlan:
     parsed: ParsedQuery
     today: dt.date
     exclude_ids: tuple[str, ...] = ()
+    only_ids: tuple[str, ...] | None = None  # None: any document; else only these
     boost_topics: tuple[str, ...] = ()
 
 

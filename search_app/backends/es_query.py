@@ -131,7 +131,7 @@ def facet_filters(query: SearchQuery) -> dict[str, Dsl]:
 
 
 def base_filters(plan: SearchPlan) -> list[Dsl]:
-    """Filters that are not facets: cited acts, ranges, open now, excluded ids."""
+    """Filters that are not facets: cited acts, ranges, open now, excluded or chosen ids."""
     q = plan.query
     out: list[Dsl] = []
     if q.filters.get(CITES_FIELD):
@@ -146,6 +146,8 @@ def base_filters(plan: SearchPlan) -> list[Dsl]:
         out.append({"bool": {"must_not": [finished_filter(plan.today)]}})
     if plan.exclude_ids:
         out.append({"bool": {"must_not": [{"ids": {"values": list(plan.exclude_ids)}}]}})
+    if plan.only_ids is not None:
+        out.append({"ids": {"values": list(plan.only_ids)}})
     return out
 
 

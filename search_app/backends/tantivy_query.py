@@ -128,6 +128,8 @@ def filter_queries(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = 
         out.append(_not(finished_query(schema, plan.today)))
     if plan.exclude_ids:
         out.append(_not(_any_of(schema, "id", list(plan.exclude_ids))))
+    if plan.only_ids is not None:
+        out.append(_any_of(schema, "id", list(plan.only_ids)) if plan.only_ids else _not(Query.all_query()))
     return out
 
 

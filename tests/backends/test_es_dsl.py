@@ -321,3 +321,9 @@ def test_cites_filter_is_a_normalised_terms_filter_outside_the_facets() -> None:
     assert {"terms": {"cites": ["131-фз:17", "257-фз"]}} in body["query"]["function_score"]["query"]["bool"]["filter"]
     assert "post_filter" not in body and "cites" not in body["aggs"]
     assert PROPS["cites"] == {"type": "keyword"}
+
+
+def test_only_ids_restricts_to_the_chosen_documents() -> None:
+    p = SearchPlan(SearchQuery(with_facets=False), words("тос"), TODAY, only_ids=("a", "b"))
+    assert {"ids": {"values": ["a", "b"]}} in dsl.base_filters(p)
+    assert all("ids" not in f for f in dsl.base_filters(plan(words("тос"))))

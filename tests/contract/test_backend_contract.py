@@ -94,3 +94,14 @@ def test_deletion_removes_from_results(contract_engine: SearchEngine) -> None:
     contract_engine.remove_from_index(["c-nko"])
     assert "c-nko" not in ids(search(contract_engine, "конкурс"))
     assert contract_engine.backend.count() == len(NEWEST) - 1
+
+
+def test_among_chosen_ids(contract_engine: SearchEngine) -> None:
+    """A saved search is matched against new documents only (``only_ids``)."""
+    chosen = ["c-open", "c-closed", "m-yards", "a-131", "missing"]
+    assert set(contract_engine.among(SearchQuery(text="благоустройство"), chosen)) == {"c-open", "c-closed", "m-yards"}
+    open_competitions = SearchQuery(filters={"kind": ("competition",)}, open_now=True)
+    assert contract_engine.among(open_competitions, chosen) == ["c-open"]
+    assert contract_engine.among(open_competitions, []) == []
+    many = [f"x-{i}" for i in range(250)] + ["c-nko"]  # past one page of ids
+    assert contract_engine.among(open_competitions, many) == ["c-nko"]
