@@ -43,20 +43,24 @@ def canonical_query_string(url: str) -> str:
     return saved_state(url).query_string()
 
 
+def query_state(query_string: str) -> UrlState:
+    """The URL state of a stored query string."""
+    return UrlState.from_pairs(parse_qsl(query_string))
+
+
 def search_url(query_string: str) -> str:
     """The search page of a stored query string."""
-    return UrlState.from_pairs(parse_qsl(query_string)).url(SEARCH_PATH)
+    return query_state(query_string).url(SEARCH_PATH)
 
 
 def query_for(query_string: str, per_page: int = 10) -> SearchQuery:
     """The ``SearchQuery`` a stored query string describes (no facets, first page)."""
-    state = UrlState.from_pairs(parse_qsl(query_string))
-    return replace(parse_search(state, per_page), with_facets=False, page=1)
+    return replace(parse_search(query_state(query_string), per_page), with_facets=False, page=1)
 
 
 def default_name(query_string: str) -> str:
     """A name for a search saved without one: its words, else its filters."""
-    state = UrlState.from_pairs(parse_qsl(query_string))
+    state = query_state(query_string)
     if state.get("q"):
         return state.get("q")[:200]
     values = [value_label(FILTER_PARAMS.get(name, name), value) for name, value in state.pairs if name != "sort"]

@@ -96,13 +96,17 @@ def feed_title(query: SearchQuery) -> str:
 
 @bp.get("/search.atom")
 def search_atom() -> Response:
-    state = request_state()
+    return atom_response(request_state())
+
+
+def atom_response(state: UrlState, title: str | None = None) -> Response:
+    """The Atom feed of the search ``state`` describes, newest first."""
     query = parse_search(state, current_app.config["PER_PAGE"])
     query = replace(query, sort="newest", page=1, per_page=current_app.config["FEED_SIZE"], with_facets=False)
     result = get_engine().search(query)
     body = atom_feed(
         result,
-        feed_title(query),
+        title or feed_title(query),
         self_url=request.url,
         html_url=state.without("page").url(url_for("pages.search", _external=True)),
         doc_url=lambda doc_id: doc_url(doc_id, external=True),
