@@ -75,9 +75,14 @@ class SearchEngine:
         self._query_log: QueryLog | None = None
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, elasticsearch_url: str | None = None) -> SearchEngine:
+    def open(
+        cls, data_dir: Path | None = None, elasticsearch_url: str | None = None, database_url: str | None = None
+    ) -> SearchEngine:
+        """The engine of a data dir; the store is ``database_url``, else ``MUNNAV_DATABASE_URL``,
+        else SQLite in the data dir."""
         root = data_dir or default_data_dir()
-        return cls(Store.open(root), make_backend(root, elasticsearch_url))
+        store = Store(database_url) if database_url else Store.open(root)
+        return cls(store, make_backend(root, elasticsearch_url))
 
     def close(self) -> None:
         if self._query_log is not None:

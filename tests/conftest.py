@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ingest.database import normalise_url
 from ingest.document import Document
 from ingest.store import Store
 from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
+from tests.postgres import EXTERNAL_URL_ENV, Cluster, Databases, find_bin_dir
 
 TODAY = "2026-11-27"
 
@@ -75,9 +79,56 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+POSTGRES_SKIP = (
+    "PostgreSQL не найден (нет pg_ctl в /usr/lib/postgresql/*/bin и в PATH, "
+    f"{EXTERNAL_URL_ENV} не задан): половина тестов для PostgreSQL пропущена; `make test` ставит пакет postgresql"
+)
+# The store's dialects: tests taking ``store_url`` (or a fixture built on it) run on both.
+DIALECTS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Databases]:
+    """A real PostgreSQL for the session: a throwaway cluster, or the server CI provides."""
+    url = os.environ.get(EXTERNAL_URL_ENV, "").strip()
+    cluster = None
+    if not url:
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            pytest.skip(POSTGRES_SKIP)
+        cluster = Cluster(bin_dir).start()
+        url = cluster.url()
+    databases = Databases(normalise_url(url))
+    try:
+        yield databases
+    finally:
+        databases.close()
+        if cluster is not None:
+            cluster.stop()
+
+
 @pytest.fixture
-def engine(data_dir: Path):
-    eng = SearchEngine(Store(data_dir / "store.sqlite3"), EmbeddedBackend(data_dir / "index"))
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """A fresh database at the schema's head, dropped afterwards."""
+    url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(url)
+
+
+@pytest.fixture(params=DIALECTS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The store's database on each dialect: the SQLite file of the ``data_dir`` fixture's
+    directory, then a PostgreSQL database (``MUNNAV_DATABASE_URL``, for commands too)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'store.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("MUNNAV_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def engine(data_dir: Path, store_url: str):
+    eng = SearchEngine(Store(store_url), EmbeddedBackend(data_dir / "index"))
     eng.import_documents(Document.from_dict(d) for d in CORE_DOCS)
     yield eng
     eng.close()

@@ -15,6 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": None,  # None → MUNNAV_DATA_DIR / instance/
     "ELASTICSEARCH_URL": None,  # None → ELASTICSEARCH_URL from the environment
+    "DATABASE_URL": None,  # None → MUNNAV_DATABASE_URL, else SQLite in DATA_DIR
     "PER_PAGE": 10,
     "FEED_SIZE": 50,
     "EXPORT_LIMIT": 50_000,

@@ -18,9 +18,10 @@ RELATED_LIMIT = 6
 class EngineHolder:
     """Opens the engine lazily (never at import time) and closes it once."""
 
-    def __init__(self, data_dir: Path, elasticsearch_url: str | None) -> None:
+    def __init__(self, data_dir: Path, elasticsearch_url: str | None, database_url: str | None = None) -> None:
         self.data_dir = data_dir
         self.elasticsearch_url = elasticsearch_url
+        self.database_url = database_url
         self._engine: SearchEngine | None = None
         self._acts: ActIndex | None = None
         self._lock = threading.Lock()
@@ -29,7 +30,7 @@ class EngineHolder:
     def engine(self) -> SearchEngine:
         with self._lock:
             if self._engine is None:
-                self._engine = SearchEngine.open(self.data_dir, self.elasticsearch_url)
+                self._engine = SearchEngine.open(self.data_dir, self.elasticsearch_url, self.database_url)
             return self._engine
 
     def acts(self) -> ActIndex:
@@ -49,7 +50,9 @@ class EngineHolder:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = EngineHolder(Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"])
+    app.extensions[EXTENSION] = EngineHolder(
+        Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"], app.config.get("DATABASE_URL")
+    )
 
 
 def holder() -> EngineHolder:

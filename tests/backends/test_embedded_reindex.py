@@ -85,7 +85,7 @@ KILLED_BUILD = textwrap.dedent("""
     from search_app.analysis.analyzer import get_analyzer
 
     root, marker = Path(sys.argv[1]), Path(sys.argv[2])
-    store = Store(root / "store.sqlite3")
+    store = Store.open(root)  # MUNNAV_DATABASE_URL when the test runs on PostgreSQL
     analyzer = get_analyzer()
 
     def slow():

@@ -15,6 +15,7 @@ from ingest.store import Store
 from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
 from search_app.web import create_app
+from tests.conftest import DIALECTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus.jsonl"
@@ -29,8 +30,8 @@ def load_corpus(path: Path = CORPUS) -> list[Document]:
     return docs
 
 
-def build_data_dir(root: Path) -> Path:
-    engine = SearchEngine(Store(root / "store.sqlite3"), EmbeddedBackend(root / "index"))
+def build_data_dir(root: Path, database_url: str | None = None) -> Path:
+    engine = SearchEngine(Store(database_url or root / "store.sqlite3"), EmbeddedBackend(root / "index"))
     try:
         engine.import_documents(load_corpus())
     finally:
@@ -38,9 +39,21 @@ def build_data_dir(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session", params=DIALECTS)
+def web_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The web tests run on the SQLite store, then once more on PostgreSQL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    databases = request.getfixturevalue("postgres_databases")
+    url = databases.create()
+    yield url
+    databases.drop(url)
+
+
 @pytest.fixture(scope="session")
-def web_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_data_dir(tmp_path_factory.mktemp("web-data"))
+def web_data_dir(tmp_path_factory: pytest.TempPathFactory, web_database: str | None) -> Path:
+    return build_data_dir(tmp_path_factory.mktemp("web-data"), web_database)
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +64,10 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def app(web_data_dir: Path) -> Iterator[Flask]:
-    app = create_app({"DATA_DIR": str(web_data_dir), "TESTING": True, "ELASTICSEARCH_URL": ""})
+def app(web_data_dir: Path, web_database: str | None) -> Iterator[Flask]:
+    app = create_app(
+        {"DATA_DIR": str(web_data_dir), "DATABASE_URL": web_database, "TESTING": True, "ELASTICSEARCH_URL": ""}
+    )
     yield app
     app.extensions["munnav"].close()
 
