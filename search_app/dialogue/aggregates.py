@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from search_app.dialogue.datatable import Row, Table
 from search_app.dialogue.districts import OTHER, district_of, districts
-from search_app.dialogue.tables import Row, Table
 
 TOTAL = "Всего"
 GROWTH_TOPICS = 8

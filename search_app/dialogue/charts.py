@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pygal
 from pygal.style import Style
 
-from search_app.dialogue.tables import Table
+from search_app.dialogue.datatable import Table
 
 MAX_BARS = 15
 MAX_SERIES = 8

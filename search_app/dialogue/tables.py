@@ -1,73 +1,113 @@
-"""The tables behind the charts: rows × columns of numbers, one model for HTML, CSV, JSON and SVG."""
+"""The dialogue's tables, registered on the project's one ``MetaData`` (migration 0003_dialogue).
+
+Timestamps are ISO 8601 UTC strings, as everywhere in the store; ``day`` and
+``minute`` columns repeat the part of a timestamp the aggregates group by, so
+the group needs no date function that differs between SQLite and PostgreSQL.
+No table holds a user's IP address; search events hold no user at all.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-Value = int | float
+from ingest.database import metadata
 
+# A problem: reports of several municipalities about the same thing.
+problems = Table(
+    "dialogue_problems",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("topic", String(100), nullable=False),
+    # new (not reviewed yet) | published | rejected | merged (into ``merged_into``)
+    Column("status", String(20), nullable=False, server_default="new"),
+    Column("reason", Text, nullable=False, server_default=""),  # why rejected
+    Column("merged_into", Integer, ForeignKey("dialogue_problems.id")),
+    Column("answer", String(300), nullable=False, server_default=""),  # the document that answers it
+    Column("signature", Text, nullable=False, server_default=""),  # clustering terms, "|"-separated
+    # Denormalised counts of its reports, kept by the service on every change.
+    Column("reports", Integer, nullable=False, server_default="0"),
+    Column("municipalities", Integer, nullable=False, server_default="0"),
+    Column("regions", Integer, nullable=False, server_default="0"),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_dialogue_problems_status_topic", "status", "topic"),
+)
 
-@dataclass(frozen=True)
-class Row:
-    label: str
-    values: tuple[Value, ...]
-    link: str = ""  # a page the row stands for (a problem), if any
+reports = Table(
+    "dialogue_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("problem_id", Integer, ForeignKey("dialogue_problems.id")),  # NULL: closed as deflected
+    Column("reporter_id", Integer),  # the account (users.id); never shown to the public
+    Column("municipality", String(300), nullable=False),
+    Column("region", String(200), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("text", Text, nullable=False, server_default=""),  # empty for «у нас тоже»
+    Column("terms", Text, nullable=False, server_default=""),  # clustering terms, "|"-separated
+    # pending (waits for an editor) | published | rejected | deflected (solved by a page found while typing)
+    Column("status", String(20), nullable=False, server_default="pending"),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("deflected_by", String(300), nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("day", String(10), nullable=False),
+    Index("ix_dialogue_reports_day_topic_region", "day", "topic", "region"),
+    Index("ix_dialogue_reports_problem_id", "problem_id"),
+    Index("ix_dialogue_reports_reporter_id", "reporter_id"),
+)
 
+# The search log as a time series: one row per minute bucket of identical searches of one process.
+search_events = Table(
+    "search_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("minute", String(16), nullable=False),  # YYYY-MM-DDTHH:MM (UTC)
+    Column("query", String(120), nullable=False),  # normalised text
+    Column("corrected", String(120), nullable=False, server_default=""),  # the spelling the search ran
+    Column("facets", String(500), nullable=False, server_default=""),  # chosen filters, URL-encoded
+    Column("region", String(200), nullable=False, server_default=""),  # the region filter, when one
+    Column("topic", String(100), nullable=False, server_default=""),  # the query's topic
+    Column("searches", Integer, nullable=False, server_default="0"),
+    Column("results", Integer, nullable=False, server_default="0"),
+    Column("clicked", String(300), nullable=False, server_default=""),  # a result opened (click rows)
+    Column("clicks", Integer, nullable=False, server_default="0"),
+    Index("ix_search_events_minute", "minute"),
+    sqlite_autoincrement=True,
+)
 
-@dataclass(frozen=True)
-class Table:
-    key: str  # the section's address: /dialogue/<key>
-    title: str
-    row_header: str
-    columns: tuple[str, ...]
-    rows: tuple[Row, ...]
-    note: str = ""
+# Daily rollups of ``search_events`` (the /dialogue page reads these, not the events).
+search_daily = Table(
+    "search_daily",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("topic", String(100), primary_key=True),
+    Column("region", String(200), primary_key=True),
+    Column("searches", Integer, nullable=False, server_default="0"),
+    Column("zero", Integer, nullable=False, server_default="0"),  # searches that found nothing
+    Column("clicks", Integer, nullable=False, server_default="0"),
+)
 
-    @property
-    def empty(self) -> bool:
-        return not self.rows
+search_queries_monthly = Table(
+    "search_queries_monthly",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("query", String(120), primary_key=True),
+    Column("region", String(200), primary_key=True),
+    Column("topic", String(100), nullable=False, server_default=""),
+    Column("searches", Integer, nullable=False, server_default="0"),
+    Column("zero", Integer, nullable=False, server_default="0"),
+    Column("results", Integer, nullable=False, server_default="0"),  # the largest count seen
+    Column("clicks", Integer, nullable=False, server_default="0"),
+    Index("ix_search_queries_monthly_month_topic", "month", "topic"),
+)
 
-    def max_value(self) -> Value:
-        return max((v for row in self.rows for v in row.values), default=0)
+# How far the rollups have read ``search_events``, and when.
+rollup_state = Table(
+    "dialogue_rollup_state",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("last_event", Integer, nullable=False, server_default="0"),
+    Column("refreshed_at", String(32), nullable=False),
+)
 
-    def records(self) -> list[dict[str, object]]:
-        """One mapping per row, keyed by the column headers (the JSON rendering)."""
-        return [{self.row_header: row.label, **dict(zip(self.columns, row.values, strict=True))} for row in self.rows]
-
-    def as_json(self) -> dict[str, object]:
-        return {"key": self.key, "title": self.title, "columns": [self.row_header, *self.columns],
-                "rows": self.records(), "note": self.note}
-
-
-def csv_text(tables: Sequence[Table]) -> str:
-    """One table as a plain CSV; several as a long CSV (table, row, column, value)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if len(tables) == 1:
-        table = tables[0]
-        writer.writerow([table.row_header, *table.columns])
-        writer.writerows([row.label, *row.values] for row in table.rows)
-    else:
-        writer.writerow(["таблица", "строка", "столбец", "значение"])
-        for table in tables:
-            writer.writerows(_long_rows(table))
-    return out.getvalue()
-
-
-def _long_rows(table: Table) -> Iterable[list[object]]:
-    for row in table.rows:
-        for column, value in zip(table.columns, row.values, strict=True):
-            yield [table.title, row.label, column, value]
-
-
-HEAT_LEVELS = 5
-
-
-def heat_level(value: Value, top: Value) -> int:
-    """0 for nothing, then 1…HEAT_LEVELS in proportion to the table's largest number."""
-    if value <= 0 or top <= 0:
-        return 0
-    return max(1, min(HEAT_LEVELS, round(HEAT_LEVELS * value / top + 0.499)))
+TABLES = (problems, reports, search_events, search_daily, search_queries_monthly, rollup_state)

@@ -25,8 +25,8 @@ from search_app.dialogue.aggregates import (
     periods,
 )
 from search_app.dialogue.clustering import cluster, report_terms
+from search_app.dialogue.datatable import Row, Table, csv_text, heat_level
 from search_app.dialogue.districts import OTHER, district_of, districts
-from search_app.dialogue.tables import Row, Table, csv_text, heat_level
 from search_app.dialogue.topics import load_topics, topic_suggester
 
 FIXTURES = Path(__file__).parent / "fixtures"
