@@ -7,7 +7,7 @@ this module, so a change here needs a migration beside it. Timestamps are ISO
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
 
 from ingest.database import metadata
 
@@ -95,4 +95,13 @@ query_log = Table(
     Column("count", Integer, nullable=False, server_default="0"),
     Column("hits", Integer, nullable=False, server_default="0"),
     Column("last_seen", Text, nullable=False),
+    Column("clients", Integer, nullable=False, server_default="0"),  # distinct clients, counted up to a few
+)
+
+# Salted hashes of the clients that typed a query, kept only until it has enough of them (migration 0003).
+query_log_clients = Table(
+    "query_log_clients",
+    metadata,
+    Column("text", Text, primary_key=True),
+    Column("client", String(64), primary_key=True),
 )

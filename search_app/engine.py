@@ -42,6 +42,7 @@ from search_app.query import (
 )
 from search_app.query_log import QueryLog
 from search_app.ranking import TEXT_FIELDS
+from search_app.search_recorder import SearchRecorder
 from search_app.settings import data_dir as default_data_dir
 from search_app.spelling.layout import switch_layout
 from search_app.spelling.speller import Speller
@@ -72,7 +73,7 @@ class SearchEngine:
         self.analyzer = analyzer or get_analyzer()
         self._speller: Speller | None = None
         self._vocabulary: tuple[object, Vocabulary] | None = None
-        self._query_log: QueryLog | None = None
+        self._recorder: SearchRecorder | None = None
 
     @classmethod
     def open(
@@ -85,8 +86,7 @@ class SearchEngine:
         return cls(store, make_backend(root, elasticsearch_url))
 
     def close(self) -> None:
-        if self._query_log is not None:
-            self._query_log.flush()
+        self.flush_logs()
         self.backend.close()
         self.store.close()
 
@@ -189,14 +189,24 @@ class SearchEngine:
         return sorted(values, key=lambda v: (-v.count, v.value))
 
     @property
-    def query_log(self) -> QueryLog:
-        if self._query_log is None:
-            self._query_log = QueryLog(self.store.engine)
-        return self._query_log
+    def recorder(self) -> SearchRecorder:
+        """The logs of what people search for (analytics and autocomplete), opened on first use."""
+        if self._recorder is None:
+            self._recorder = SearchRecorder(self.store.engine)
+        return self._recorder
 
-    def record_query(self, text: str, total: int) -> None:
+    @property
+    def query_log(self) -> QueryLog:
+        return self.recorder.query_log
+
+    def record_query(self, text: str, total: int, client: str = "") -> None:
         """Remember a query a person ran (feeds «popular queries» in autocomplete)."""
-        self.query_log.record(text, total)
+        self.query_log.record(text, total, client)
+
+    def flush_logs(self) -> None:
+        """Write what the logs keep in memory (a worker exiting calls this)."""
+        if self._recorder is not None:
+            self._recorder.flush()
 
     def suggest(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
         """Completions for what is being typed: popular queries, then matching titles.

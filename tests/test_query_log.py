@@ -27,13 +27,14 @@ def test_counts_are_batched_and_summed(monkeypatch, db) -> None:  # noqa: ANN001
     monkeypatch.setattr(query_log, "FLUSH_EVERY", 3)
     monkeypatch.setattr(query_log, "FLUSH_SECONDS", 3600.0)
     log = QueryLog(db)
-    log.record("Конкурс ТОС", 2)
-    log.record("конкурс  тос", 5)
+    log.record("Конкурс ТОС", 2, "client-a")
+    log.record("конкурс  тос", 5, "client-b")
     assert _counts(db) == {}  # still in memory
     log.record("ремонт дорог", 1)
-    log.record("субсидия", 0)  # third distinct query: written
+    log.record("субсидия", 0, "client-a")  # third distinct query: written
     assert _counts(db) == {"конкурс тос": (2, 5), "ремонт дорог": (1, 1), "субсидия": (1, 0)}
-    log.record("конкурс тос", 4)
+    assert log.popular("конк", 5) == []  # two clients typed it: not enough yet
+    log.record("конкурс тос", 4, "client-c")
     assert log.popular("конк", 5) == ["конкурс тос"]  # reading writes what is pending first
     assert _counts(db)["конкурс тос"] == (3, 4)
     assert log.popular("субс", 5) == []  # found nothing: never offered

@@ -50,9 +50,9 @@ def test_odd_input_gives_an_answer_not_an_exception(engine, text):
 
 
 def test_suggest_completes_last_word_and_offers_popular_queries(engine):
-    engine.record_query("Конкурс проектов ТОС", 3)
-    engine.record_query("конкурс  проектов тос", 3)
-    engine.record_query("конкурс без результатов", 0)
+    for client in ("a", "b", "c"):  # several people typed it
+        engine.record_query("Конкурс проектов ТОС", 3, client)
+        engine.record_query("конкурс без результатов", 0, client)
     items = engine.suggest("конкурс про")
     assert items[0] == {"text": "конкурс проектов тос", "kind": "query", "id": ""}
     assert "конкурс без результатов" not in [i["text"] for i in items]

@@ -56,6 +56,7 @@ def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "munnav",
+            "worker_exit": _worker_exit,
         }
     ).run()
 
@@ -94,6 +95,14 @@ def _warm_up(app: Flask) -> None:
             click.echo(f"Внимание: поисковый движок недоступен ({exc}); страницы покажут ошибку 503.", err=True)
     gc.collect()
     gc.freeze()
+
+
+def _worker_exit(_server: object, worker: Any) -> None:
+    """A worker stopping (SIGTERM, restart, max requests) writes the search counts it keeps in memory."""
+    app = getattr(worker, "wsgi", None)
+    holder = getattr(app, "extensions", {}).get("munnav") if app is not None else None
+    if holder is not None:
+        holder.flush_logs()
 
 
 class MunnavServer(BaseApplication):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
+import weakref
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
@@ -41,6 +43,13 @@ class EngineHolder:
                 self._acts = ActIndex(engine.store, doc_url, url_for("pages.search"))
             return self._acts
 
+    def flush_logs(self) -> None:
+        """Write the search counts kept in memory (a stopping worker, or the interpreter exiting)."""
+        with self._lock:
+            engine = self._engine
+        if engine is not None:
+            engine.flush_logs()
+
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
@@ -50,9 +59,19 @@ class EngineHolder:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = EngineHolder(
+    holder = EngineHolder(
         Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"], app.config.get("DATABASE_URL")
     )
+    app.extensions[EXTENSION] = holder
+    # Any server that ends the interpreter normally (flask run, werkzeug) keeps its counts too;
+    # gunicorn workers flush in their ``worker_exit`` hook (``munnav serve``).
+    atexit.register(_flush_at_exit, weakref.ref(holder))
+
+
+def _flush_at_exit(ref: weakref.ref[EngineHolder]) -> None:
+    holder = ref()
+    if holder is not None:
+        holder.flush_logs()
 
 
 def holder() -> EngineHolder:

@@ -18,6 +18,7 @@ from flask import (
 from ingest.clock import today
 from ingest.document import KIND_LABELS
 from search_app.query import FacetValue, QueryError, SearchQuery, SearchResult
+from search_app.web.clients import current_client
 from search_app.web.document_context import document_context
 from search_app.web.document_page import breadcrumbs, deadline_line, facts
 from search_app.web.engine_ext import get_engine
@@ -74,8 +75,9 @@ def _run_search(state: UrlState) -> tuple[SearchQuery | None, SearchResult | Non
     except QueryError as exc:
         return None, None, str(exc)
     if query.text and query.page == 1:
-        # What people search for feeds «popular queries» in autocomplete.
-        engine.record_query(result.searched_text or query.text, result.total)
+        # What people search for feeds the problem field's analytics and «popular queries» in autocomplete.
+        filters = [(name, value) for name, values in query.filters.items() for value in values]
+        engine.recorder.search(query.text, result.total, result.searched_text, filters, current_client())
     return query, result, None
 
 

@@ -1,7 +1,10 @@
 """Municipal Dialogue: problems, reports, the search log as a time series and its daily rollups.
 
+Also the query log's count of distinct clients (autocomplete offers a query
+only when several clients typed it) and the salted client hashes it counts.
+
 Revision ID: 0003_dialogue
-Revises:
+Revises: 0001
 Create Date: 2026-12-06
 """
 
@@ -11,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_dialogue"
-down_revision = None
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
@@ -98,7 +101,18 @@ def upgrade() -> None:
     )
 
 
+    op.add_column("query_log", sa.Column("clients", sa.Integer, nullable=False, server_default="0"))
+    op.create_table(
+        "query_log_clients",
+        sa.Column("text", sa.Text, primary_key=True),
+        sa.Column("client", sa.String(64), primary_key=True),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("query_log_clients")
+    with op.batch_alter_table("query_log") as batch:
+        batch.drop_column("clients")
     for table in ("dialogue_rollup_state", "search_queries_monthly", "search_daily", "search_events",
                   "dialogue_reports", "dialogue_problems"):
         op.drop_table(table)
