@@ -27,10 +27,10 @@ STYLE = Style(
     foreground_subtle="#666",
     colors=("#1f5fa8", "#d9731a", "#2f8f4e", "#b03a48", "#6b4fa0", "#8a6d3b", "#3a8fa3", "#777777"),
     font_family="sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    legend_font_size=14,
+    label_font_size=16,
+    major_label_font_size=16,
+    value_font_size=16,
+    legend_font_size=16,
     title_font_size=16,
     no_data_font_size=20,
 )
@@ -46,8 +46,8 @@ def _config(**options: object) -> pygal.Config:
         "style": STYLE,
         "js": [],  # no script in the SVG: the numbers are in the table anyway
         "no_data_text": "Нет данных",
-        "width": 800,
-        "height": 440,
+        "width": 640,
+        "height": 400,
         "explicit_size": False,  # the SVG scales to the width of the page (phones)
         "legend_at_bottom": True,
         "truncate_label": MAX_LABEL,

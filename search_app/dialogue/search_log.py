@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Engine, delete
 
+from ingest.clock import today
 from search_app.dialogue.tables import search_events
 from search_app.query_text import clean_query
 
@@ -28,6 +29,12 @@ FACETS_LENGTH = 500
 FACET_FIELDS = ("kind", "regions", "topics", "audience", "status", "year", "issuer", "open")
 
 Key = tuple[str, str, str, str, str, str, str]  # minute, query, corrected, facets, region, topic, clicked
+
+
+def utc_now() -> dt.datetime:
+    """Now, on the day ``ingest.clock.today`` says (a pinned ``MUNNAV_TODAY`` moves the log with the pages)."""
+    now = dt.datetime.now(dt.UTC)
+    return dt.datetime.combine(today(), now.time(), tzinfo=dt.UTC)
 
 
 def minute_of(moment: dt.datetime) -> str:
@@ -42,7 +49,7 @@ def facets_text(filters: Sequence[tuple[str, str]]) -> str:
 
 class SearchLog:
     def __init__(self, engine: Engine, topic_of: Callable[[str], str | None],
-                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 now: Callable[[], dt.datetime] = utc_now) -> None:
         self._engine = engine
         self._topic_of = lru_cache(maxsize=8192)(topic_of)
         self._now = now

@@ -41,13 +41,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from search_app.web import alerts_views, api, engine_ext, errors, pages, security, templating
+    from search_app.web import alerts_views, api, dialogue_views, engine_ext, errors, pages, security, templating
 
     engine_ext.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
     return app

@@ -1,0 +1,110 @@
+"""/dialogue: the public problem field, its sections in three renderings, charts, print, problem pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from search_app.dialogue.problems import ProblemService, Reporter
+from search_app.web import create_app
+from tests.web.conftest import build_data_dir
+
+SECTIONS = ("heat", "growth", "largest", "unanswered", "demand", "gaps")
+
+
+@pytest.fixture(scope="module")
+def dialogue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_data_dir(tmp_path_factory.mktemp("dialogue-data"))
+
+
+@pytest.fixture
+def app(dialogue_dir: Path) -> Iterator[Flask]:
+    app = create_app({"DATA_DIR": str(dialogue_dir), "TESTING": True, "ELASTICSEARCH_URL": ""})
+    yield app
+    app.extensions["munnav"].close()
+
+
+@pytest.fixture
+def problems(app: Flask) -> ProblemService:
+    return ProblemService(app.extensions["munnav"].engine.store.engine)
+
+
+def test_empty_field_shows_every_section_without_data(client: FlaskClient) -> None:
+    page = client.get("/dialogue?region=Пермский край&topic=спорт")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count("Нет данных за выбранный период") >= 4
+    for key in SECTIONS:
+        assert f'id="{key}"' in html
+    assert "<script>" not in html.replace('<script src=', '')
+
+
+def test_published_reports_count_and_names_stay_private(client: FlaskClient, problems: ProblemService) -> None:
+    reporter = Reporter(77, "Сокольский муниципальный округ", "Вологодская область")
+    report = problems.submit(reporter, "Аварийный мост через реку закрыт, школьный автобус ездит в объезд", "дороги")
+    before = client.get("/dialogue/largest?format=json").get_json()
+    assert all(r["Проблема"] != problems.problem(report.problem_id).title for r in before["tables"][0]["rows"])
+    problems.publish(report.problem_id)
+    data = client.get("/dialogue?format=json").get_json()
+    tables = {t["key"]: t for t in data["tables"]}
+    assert list(tables) == list(SECTIONS)
+    heat = {row["Тема"]: row for row in tables["heat"]["rows"]}
+    assert heat["дороги"]["Северо-Западный"] >= 1
+    largest = tables["largest"]["rows"]
+    assert any(r["Проблема"].startswith("Аварийный мост") and r["Муниципалитетов"] == 1 for r in largest)
+    page = client.get(f"/dialogue/problems/{report.problem_id}")
+    assert page.status_code == 200
+    assert "Эту проблему отметили 1\u00a0муниципалитет из 1\u00a0региона" in page.get_data(as_text=True)
+    data = client.get(f"/dialogue/problems/{report.problem_id}?format=json").get_json()
+    assert data["by_region"] == [{"region": "Вологодская область", "municipalities": 1}]
+    assert "reporter" not in str(data) and "77" not in str(data.get("by_region"))
+
+
+def test_every_section_in_csv_and_json_at_the_same_address(client: FlaskClient) -> None:
+    for key in SECTIONS:
+        html = client.get(f"/dialogue/{key}?from=2026-01-01&to=2026-11-27")
+        assert html.status_code == 200
+        rows = list(csv.reader(io.StringIO(client.get(f"/dialogue/{key}?from=2026-01-01&to=2026-11-27&format=csv")
+                                           .get_data(as_text=True))))
+        table = client.get(f"/dialogue/{key}?from=2026-01-01&to=2026-11-27&format=json").get_json()["tables"][0]
+        assert rows[0] == table["columns"]
+        assert len(rows) - 1 == len(table["rows"])
+    whole = list(csv.reader(io.StringIO(client.get("/dialogue?format=csv").get_data(as_text=True))))
+    assert whole[0] == ["таблица", "строка", "столбец", "значение"]
+
+
+def test_charts_are_svg_that_run_nothing(client: FlaskClient) -> None:
+    for key in ("growth", "largest", "unanswered", "demand", "gaps"):
+        response = client.get(f"/dialogue/{key}.svg?by=week")
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+        assert b"<script" not in response.data
+    page = client.get("/dialogue")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]  # the page's policy is intact
+
+
+def test_print_version_and_filters_in_the_url(client: FlaskClient) -> None:
+    page = client.get("/dialogue/print?region=Вологодская область&from=2026-01-01&to=2026-11-27")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Проблемное поле: Вологодская область" in html
+    assert "/dialogue/growth.svg?from=2026-01-01" in html
+
+
+@pytest.mark.parametrize("query", ["from=2026-13-01", "from=2026-05-01&to=2026-01-01", "from=2010-01-01&to=2026-01-01",
+                                   "topic=нет такой", "region=Марс", "by=day", "format=xml"])
+def test_bad_filters_are_a_400_with_a_message(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/dialogue?{query}")
+    assert response.status_code == 400
+    assert "Ошибка" in response.get_data(as_text=True) or "Некорректный" in response.get_data(as_text=True)
+
+
+def test_unpublished_problems_are_not_shown(client: FlaskClient, problems: ProblemService) -> None:
+    report = problems.submit(Reporter(5, "Кунгур", "Пермский край"), "Нет учителей математики в сельских школах", "образование")
+    assert client.get(f"/dialogue/problems/{report.problem_id}").status_code == 404
+    assert client.get("/dialogue/problems/999999").status_code == 404
