@@ -100,7 +100,9 @@ def test_old_data_dir_is_upgraded_in_place_with_nothing_lost(tmp_path: Path) -> 
         ("modify_nullable", "query_log", "text"),
     ]
     for table, rows in before.items():
-        assert _rows(engine, table, {"http_cache": "url", "query_log": "text"}.get(table, "id")) == rows
+        after = _rows(engine, table, {"http_cache": "url", "query_log": "text"}.get(table, "id"))
+        assert [r[: len(rows[0])] for r in after] == rows  # columns added later come last
+    assert {r[-1] for r in _rows(engine, "query_log", "text")} == {0}  # no client counted yet (0003)
     assert [r[1:] for r in _rows(engine, "crawl_errors", "id")] == errors_before  # numbered in their order
 
     with Store(engine) as store:
@@ -125,7 +127,12 @@ def test_old_data_dir_is_upgraded_in_place_with_nothing_lost(tmp_path: Path) -> 
         assert RunLog(store.engine).last_started("minstroy") == "2026-11-02T10:00:00+00:00"
         cached = HttpCache(store.engine).get("https://example.ru/list")
         assert cached is not None and cached.body == "<html>Список мер</html>".encode()
-        assert QueryLog(store.engine).popular("конк", 5) == ["конкурс тос"]
+        # Counted before anyone could tell clients apart: offered again once three clients type it (16.6).
+        log = QueryLog(store.engine)
+        assert log.popular("конк", 5) == []
+        for client in ("a", "b", "c"):
+            log.record("конкурс тос", 3, client)
+        assert log.popular("конк", 5) == ["конкурс тос"]
     engine.dispose()
 
 

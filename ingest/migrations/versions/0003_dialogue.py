@@ -2,6 +2,9 @@
 
 Also the query log's count of distinct clients (autocomplete offers a query
 only when several clients typed it) and the salted client hashes it counts.
+Queries logged before have no client counted: they keep their counts and are
+offered again once enough clients type them (issue 16.6: the old log could
+hold planted queries).
 
 Revision ID: 0003_dialogue
 Revises: 0001
