@@ -41,7 +41,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from search_app.web import alerts_views, api, dialogue_views, engine_ext, errors, pages, security, templating
+    from search_app.web import (
+        alerts_views,
+        api,
+        dialogue_views,
+        engine_ext,
+        errors,
+        pages,
+        security,
+        templating,
+    )
 
     engine_ext.init_app(app)
     security.init_app(app)

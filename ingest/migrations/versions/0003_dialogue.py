@@ -7,7 +7,7 @@ offered again once enough clients type them (issue 16.6: the old log could
 hold planted queries).
 
 Revision ID: 0003_dialogue
-Revises: 0001
+Revises: 0002_alerts
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_dialogue"
-down_revision = "0001"
+down_revision = "0002_alerts"
 branch_labels = None
 depends_on = None
 
