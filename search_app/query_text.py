@@ -13,7 +13,7 @@ from search_app.analysis.tokenizer import normalize
 MAX_LENGTH = 120
 MAX_WORDS = 12
 # Letters, digits and the punctuation a query about acts and programmes uses.
-ALLOWED_PUNCTUATION = frozenset(" -.,№«»\"'()/:;+%")
+ALLOWED_PUNCTUATION = frozenset(" -.,№«»\"'()/:+%_")
 
 
 def clean_query(text: str) -> str | None:

@@ -140,14 +140,15 @@ def test_http_cache(store: Store) -> None:
 
 def test_query_log(store: Store) -> None:
     log = QueryLog(store.engine)
-    for text_, hits in [("Конкурс ТОС", 3), ("конкурс  тос", 4), ("конкурс_100%", 1), ("конкурсы", 2),
-                        ("конкурсы", 2), ("конкурсы", 2), ("ничего", 0)]:
-        log.record(text_, hits)
+    for client, (text_, hits) in enumerate([("Конкурс ТОС", 3), ("конкурс  тос", 4), ("конкурс_100%", 1),
+                                            ("конкурсы", 2), ("конкурсы", 2), ("конкурсы", 2), ("ничего", 0)]):
+        for other in ("a", "b", "c"):  # offered only once several clients typed it (16.6)
+            log.record(text_, hits, f"{client}{other}")
     assert log.popular("конк", 5) == ["конкурсы", "конкурс тос", "конкурс_100%"]
     assert log.popular("конкурс_", 5) == ["конкурс_100%"]  # «_» and «%» are not wildcards
     assert log.popular("ничего", 5) == []  # found nothing: never offered
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT count, hits FROM query_log WHERE text = 'конкурс тос'")).one() == (2, 4)
+        assert conn.execute(text("SELECT count, hits FROM query_log WHERE text = 'конкурс тос'")).one() == (6, 4)
 
 
 def _write_batches(url: str, worker: int, rounds: int, start: object, results: object) -> None:
