@@ -2,12 +2,18 @@
 
 nDCG@10 uses linear gains (grade / log2(rank + 1)); Recall@10 and MRR count
 grade >= 2 as relevant. The index is built in a throwaway directory.
+
+Besides the top ten, the whole matched set is measured: what the total, the
+facet counts, the export and the date sorts are computed over. Per query: its
+size, the judged documents (any grade) inside it and its precision; overall,
+the median of size ÷ judged documents and the share of judged documents found.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -20,7 +26,7 @@ from ingest.store import Store
 from search_app.analysis.query_parser import parse_query
 from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
-from search_app.query import FILTER_FIELDS, QueryError, SearchQuery
+from search_app.query import FILTER_FIELDS, MAX_PAGE, MAX_PER_PAGE, QueryError, SearchQuery
 
 K = 10
 RELEVANT_GRADE = 2
@@ -50,6 +56,22 @@ class QueryScore:
     category: str = "clean"
     top: list[str] = field(default_factory=list)
     error: str | None = None
+    matched: int = 0  # documents in the whole matched set
+    judged: int = 0  # judged documents (any grade)
+    judged_matched: int = 0  # judged documents inside the matched set
+
+    @property
+    def set_recall(self) -> float:
+        return self.judged_matched / self.judged if self.judged else 0.0
+
+    @property
+    def set_precision(self) -> float:
+        return self.judged_matched / self.matched if self.matched else 0.0
+
+    @property
+    def set_ratio(self) -> float:
+        """Matched set size ÷ judged documents (1.0 would be a perfect set)."""
+        return self.matched / self.judged if self.judged else 0.0
 
 
 @dataclass
@@ -66,8 +88,20 @@ class Report:
             groups.setdefault(s.category, []).append(s)
         return groups
 
+    def median_ratio(self) -> float:
+        ratios = [s.set_ratio for s in self.scores if s.judged and s.error is None]
+        return statistics.median(ratios) if ratios else 0.0
+
+    def recall_all(self) -> float:
+        """Judged documents inside the matched sets ÷ all judged documents."""
+        judged = sum(s.judged for s in self.scores)
+        return sum(s.judged_matched for s in self.scores) / judged if judged else 0.0
+
     def summary_line(self) -> str:
-        return f"nDCG@10={self.mean('ndcg'):.3f} Recall@10={self.mean('recall'):.3f} MRR={self.mean('rr'):.3f}"
+        return (
+            f"nDCG@10={self.mean('ndcg'):.3f} Recall@10={self.mean('recall'):.3f} MRR={self.mean('rr'):.3f}"
+            f" median_ratio={self.median_ratio():.2f} recall_all={self.recall_all():.3f}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,13 +109,17 @@ class Report:
             "ndcg@10": round(self.mean("ndcg"), 4),
             "recall@10": round(self.mean("recall"), 4),
             "mrr": round(self.mean("rr"), 4),
+            "median_ratio": round(self.median_ratio(), 4),
+            "recall_all": round(self.recall_all(), 4),
             "categories": {
                 name: {"queries": len(rows), "ndcg@10": round(self.mean("ndcg", rows), 4)}
                 for name, rows in self.by_category().items()
             },
             "per_query": [
                 {"qid": s.qid, "query": s.query, "category": s.category, "ndcg@10": round(s.ndcg, 4),
-                 "recall@10": round(s.recall, 4), "rr": round(s.rr, 4), "top": s.top, "error": s.error}
+                 "recall@10": round(s.recall, 4), "rr": round(s.rr, 4), "top": s.top, "error": s.error,
+                 "matched": s.matched, "judged": s.judged, "judged_matched": s.judged_matched,
+                 "set_precision": round(s.set_precision, 4)}
                 for s in self.scores
             ],
         }
@@ -167,14 +205,30 @@ def _score(engine: SearchEngine, j: Judgement, categorize: Categorizer | None) -
     category = categorize(engine, j.query) if categorize else "clean"
     facets = {k: v for k, v in j.filters.items() if k in FILTER_FIELDS}
     others = {k: set(v) for k, v in j.filters.items() if k not in FILTER_FIELDS}
+    judged = len(j.relevant)
+    query = SearchQuery(text=j.query, filters=facets, per_page=RETRIEVE, with_facets=False)
     try:
-        ranked = _ranked_ids(engine, SearchQuery(text=j.query, filters=facets, per_page=RETRIEVE, with_facets=False), others)
+        ranked = _ranked_ids(engine, query, others)
+        matched = _matched_ids(engine, query, others)
     except QueryError as exc:
-        return QueryScore(j.qid, j.query, 0.0, 0.0, 0.0, category, error=str(exc))
+        return QueryScore(j.qid, j.query, 0.0, 0.0, 0.0, category, error=str(exc), judged=judged)
     return QueryScore(
         j.qid, j.query, ndcg_at_k(ranked, j.relevant), recall_at_k(ranked, j.relevant),
         reciprocal_rank(ranked, j.relevant), category, top=ranked[:K],
+        matched=len(matched), judged=judged, judged_matched=len(matched & set(j.relevant)),
     )
+
+
+def _matched_ids(engine: SearchEngine, query: SearchQuery, others: dict[str, set[str]]) -> set[str]:
+    """Every document of the matched set (the list a user would page through)."""
+    found: set[str] = set()
+    page = 1
+    while True:
+        result = engine.search(replace(query, page=page, per_page=MAX_PER_PAGE, sort="newest"))
+        found.update(h.id for h in result.hits if not others or _passes(h.document.to_dict(), others))
+        if page >= min(result.pages, MAX_PAGE):
+            return found
+        page += 1
 
 
 def _ranked_ids(engine: SearchEngine, query: SearchQuery, others: dict[str, set[str]]) -> list[str]:
@@ -200,10 +254,13 @@ def _passes(doc: dict[str, Any], filters: dict[str, set[str]]) -> bool:
 
 
 def format_table(report: Report) -> str:
-    lines = [f"{'qid':<8} {'nDCG@10':>7} {'R@10':>5} {'RR':>5}  запрос"]
+    lines = [f"{'qid':<8} {'nDCG@10':>7} {'R@10':>5} {'RR':>5} {'найдено':>7} {'оценено':>7} {'в нём':>5} {'точн.':>5}  запрос"]
     for s in report.scores:
         note = f"  [{s.error}]" if s.error else ""
-        lines.append(f"{s.qid:<8} {s.ndcg:7.3f} {s.recall:5.2f} {s.rr:5.2f}  {s.query}{note}")
+        lines.append(
+            f"{s.qid:<8} {s.ndcg:7.3f} {s.recall:5.2f} {s.rr:5.2f} {s.matched:7d} {s.judged:7d} {s.judged_matched:5d}"
+            f" {s.set_precision:5.2f}  {s.query}{note}"
+        )
     groups = report.by_category()
     if len(groups) > 1:
         lines.append("")

@@ -106,3 +106,22 @@ def test_evaluate_applies_filters_on_non_facet_fields(runner, data_dir, corpus, 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["per_query"][0]["top"] == ["p-yard"]
+
+
+def test_evaluate_reports_the_whole_matched_set(runner, data_dir, corpus, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    # «131 фз» matches the act itself and the documents citing it; two of them are judged.
+    queries.write_text('{"qid": "q1", "query": "131 фз", "relevant": {"a-131": 3, "p-yard": 1}}\n', encoding="utf-8")
+    result = runner.invoke(main, ["evaluate", str(corpus), str(queries), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    row = report["per_query"][0]
+    runner.invoke(main, ["import", str(corpus)])
+    found = json.loads(runner.invoke(main, ["search", "131 фз", "--json", "--per-page", "100"]).output)
+    assert row["matched"] == found["total"] == len(found["hits"])  # the evaluated set is the listed one
+    assert row["judged"] == 2
+    assert row["judged_matched"] == ("p-yard" in {h["id"] for h in found["hits"]}) + 1
+    assert report["recall_all"] == row["judged_matched"] / 2
+    assert report["median_ratio"] == row["matched"] / 2
+    text = runner.invoke(main, ["evaluate", str(corpus), str(queries)]).output.strip().splitlines()[-1]
+    assert f"median_ratio={row['matched'] / 2:.2f}" in text and f"recall_all={row['judged_matched'] / 2:.3f}" in text
