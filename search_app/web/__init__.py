@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from search_app.settings import data_dir
+from search_app.web.login import COOKIE_DEFAULTS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -21,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_LIMIT": 50_000,
     "JSON_AS_ASCII": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    "DATABASE_URL": None,  # None → MUNNAV_DATABASE_URL / the SQLite file in DATA_DIR
+    "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
+    "SMTP_URL": None,  # None → MUNNAV_SMTP_URL / messages go to the log
+    "RATELIMIT_STORAGE_URI": None,  # None → the database; or memcached://…, redis://…
 }
 
 
@@ -33,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(COOKIE_DEFAULTS)
     app.config.from_prefixed_env("MUNNAV")
     if config:
         app.config.from_mapping(config)
@@ -42,22 +48,36 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from search_app.web import (
+        account_views,
+        admin_views,
         alerts_views,
         api,
+        auth_views,
         dialogue_views,
+        editor_views,
         engine_ext,
         errors,
+        limits,
+        login,
         pages,
         security,
+        services,
+        signin_methods,
         templating,
     )
 
     engine_ext.init_app(app)
+    services.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    login.init_app(app)
+    limits.init_app(app)
+    signin_methods.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
+    for area in (auth_views, account_views, editor_views, admin_views):
+        app.register_blueprint(area.bp)
     return app

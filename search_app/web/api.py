@@ -8,6 +8,7 @@ from ingest.document import KIND_LABELS
 from search_app.query import QueryError
 from search_app.web.document_context import document_context
 from search_app.web.engine_ext import get_engine
+from search_app.web.login import token_user
 from search_app.web.openapi import OPENSEARCH_SUGGESTIONS, openapi_document
 from search_app.web.params import parse_search
 from search_app.web.urlstate import UrlState
@@ -58,3 +59,12 @@ def suggest() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))
+
+
+@bp.get("/me")
+def me() -> Response | tuple[Response, int]:
+    """Who the bearer token belongs to: the API is anonymous except for writes, which need a token."""
+    user = token_user()
+    if user is None:
+        return jsonify({"error": "Нужен токен: заголовок Authorization: Bearer <токен>."}), 401
+    return jsonify({"id": user.id, "email": user.email, "roles": sorted(user.roles)})

@@ -99,8 +99,23 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "operationId": "openapi",
                 "responses": {"200": {"description": "Документ OpenAPI 3"}},
             }},
+            "/me": {"get": {
+                "summary": "Владелец токена (проверка токена для записи через API)",
+                "operationId": "me",
+                "security": [{"token": []}],
+                "responses": {
+                    "200": {"description": "Учётная запись: адрес и роли"},
+                    "401": {"description": "Нет токена или он отозван"},
+                },
+            }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"token": {
+                "type": "http", "scheme": "bearer",
+                "description": "Личный токен API из кабинета (/account); хранится только его хеш.",
+            }},
+        },
     }
 
 

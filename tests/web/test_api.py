@@ -162,7 +162,7 @@ def test_suggest_opensearch_format(client: FlaskClient) -> None:
 def test_openapi_document(client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    assert sorted(spec["paths"]) == ["/documents/{id}", "/openapi.json", "/search", "/suggest"]
+    assert sorted(spec["paths"]) == ["/documents/{id}", "/me", "/openapi.json", "/search", "/suggest"]
     params = [p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]]
     assert params == ["q", "kind", "region", "topic", "audience", "status", "issuer", "year", "cites", "year_from",
                       "year_to", "amount_from", "amount_to", "open", "sort", "page", "per_page", "verbatim"]

@@ -1,0 +1,128 @@
+"""Every route of the account areas × anonymous/official/lawyer/editor/admin, and CSRF on every POST."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from search_app.accounts.service import AccountService
+from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
+
+AREAS = ("auth", "account", "editor", "admin")
+WHO = ("anonymous", "official", "lawyer", "editor", "admin")
+
+
+def row(anonymous: int, official: int, lawyer: int, editor: int, admin: int) -> dict[str, int]:
+    return dict(zip(WHO, (anonymous, official, lawyer, editor, admin), strict=True))
+
+
+SIGNED_IN_ONLY = row(302, 200, 200, 200, 200)
+EDITORS = row(302, 403, 403, 200, 403)
+ADMINS = row(302, 403, 403, 403, 200)
+
+# (method, rule, url, expected status per role). POSTs carry a valid CSRF token
+# and the data given; {pending} is an official waiting for approval. Sign-out comes last.
+MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
+    ("GET", "/login", "/login", {}, row(200, 302, 302, 302, 302)),
+    ("POST", "/login", "/login", {"email": "x", "password": "y"}, row(400, 302, 302, 302, 302)),
+    ("GET", "/signup", "/signup", {}, row(200, 302, 302, 302, 302)),
+    ("POST", "/signup", "/signup", {}, row(400, 302, 302, 302, 302)),
+    ("GET", "/confirm/<token>", "/confirm/forged", {}, row(400, 400, 400, 400, 400)),
+    ("GET", "/reset", "/reset", {}, row(200, 200, 200, 200, 200)),
+    ("POST", "/reset", "/reset", {}, row(400, 400, 400, 400, 400)),
+    ("GET", "/reset/<token>", "/reset/forged", {}, row(400, 400, 400, 400, 400)),
+    ("POST", "/reset/<token>", "/reset/forged", {}, row(400, 400, 400, 400, 400)),
+    ("GET", "/login/<name>", "/login/nowhere", {}, row(404, 404, 404, 404, 404)),
+    ("GET", "/login/<name>/callback", "/login/nowhere/callback", {}, row(404, 404, 404, 404, 404)),
+    ("GET", "/account", "/account", {}, SIGNED_IN_ONLY),
+    ("POST", "/account", "/account", {"name": "Имя"}, row(302, 302, 302, 302, 302)),
+    ("POST", "/account/password", "/account/password", {}, row(302, 400, 400, 400, 400)),
+    ("POST", "/account/tokens", "/account/tokens", {}, row(302, 400, 400, 400, 400)),
+    ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/999/revoke", {}, row(302, 302, 302, 302, 302)),
+    ("POST", "/account/delete", "/account/delete", {}, row(302, 400, 400, 400, 400)),
+    ("GET", "/editor/", "/editor/", {}, EDITORS),
+    ("GET", "/editor/approvals", "/editor/approvals", {}, EDITORS),
+    ("POST", "/editor/approvals/<int:user_id>", "/editor/approvals/{pending}", {}, row(302, 403, 403, 302, 403)),
+    ("GET", "/admin/", "/admin/", {}, ADMINS),
+    ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
+    ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),
+    ("POST", "/admin/users/<int:user_id>/<any(approve, disable, enable):change>", "/admin/users/{pending}/enable", {}, row(302, 403, 403, 403, 302)),
+    ("GET", "/admin/settings", "/admin/settings", {}, ADMINS),
+    ("POST", "/admin/settings", "/admin/settings", {"domains": "gov35.ru"}, row(302, 403, 403, 403, 302)),
+    ("GET", "/admin/audit", "/admin/audit", {}, ADMINS),
+    ("GET", "/admin/audit.csv", "/admin/audit.csv", {}, ADMINS),
+    ("POST", "/logout", "/logout", {}, row(302, 302, 302, 302, 302)),
+]
+
+
+def _routes(app: Flask) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in AREAS:
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                found.add((method, rule.rule))
+    return found
+
+
+def test_the_matrix_covers_every_route(app: Flask) -> None:
+    assert _routes(app) == {(method, rule) for method, rule, *_ in MATRIX}
+
+
+def _client_for(app: Flask, who: str) -> FlaskClient:
+    client = app.test_client()
+    if who != "anonymous":
+        assert sign_in(client, ROLE_EMAILS[who]).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_permission_matrix(app: Flask, people: dict[str, int], who: str) -> None:
+    client = _client_for(app, who)
+    got, want = {}, {}
+    for method, rule, url, data, expected in MATRIX:
+        url = url.format(**people)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            token = csrf_token(client, "/reset")
+            response = client.post(url, data={**data, "csrf_token": token})
+        got[(method, rule)] = response.status_code
+        want[(method, rule)] = expected[who]
+        if response.status_code == 302 and expected[who] == 302 and who == "anonymous" and method == "GET":
+            assert response.headers["Location"].startswith("/login?next=")
+    assert got == want
+
+
+def test_json_clients_get_401_and_unprivileged_get_403(app: Flask, people: dict[str, int]) -> None:
+    anonymous = app.test_client()
+    for path in ("/editor/", "/admin/", "/admin/audit"):
+        response = anonymous.get(path, headers={"Accept": "application/json"})
+        assert response.status_code == 401 and response.get_json() == {"error": "Требуется вход."}
+    official = _client_for(app, "official")
+    response = official.get("/admin/", headers={"Accept": "application/json"})
+    assert response.status_code == 403
+
+
+def test_every_post_without_csrf_token_is_rejected(app: Flask, people: dict[str, int], web_service: AccountService) -> None:
+    boss = web_service.create(None, "boss@example.ru", PASSWORD, ["admin", "editor", "official", "lawyer"])
+    client = _client_for(app, "anonymous")
+    assert sign_in(client, "boss@example.ru").status_code == 302
+    for method, _rule, url, data, _expected in MATRIX:
+        if method != "POST":
+            continue
+        response = client.post(url.format(**people), data=data)
+        assert response.status_code == 400, url
+        assert "Форма устарела" in response.get_data(as_text=True)
+    # Nothing changed: still signed in, the pending official still pending, no allowlist.
+    assert client.get("/account").status_code == 200
+    assert not web_service.get(people["pending"]).is_approved
+    assert web_service.allowlist() == []
+    assert web_service.get(boss.id).roles == {"admin", "editor", "official", "lawyer"}
+
+
+def test_admins_cannot_change_their_own_roles(app: Flask, people: dict[str, int]) -> None:
+    client = _client_for(app, "admin")
+    token = csrf_token(client, "/reset")
+    response = client.post(f"/admin/users/{people['admin']}/disable", data={"csrf_token": token})
+    assert response.status_code == 403
