@@ -1,15 +1,12 @@
-"""Bring the project database to the schema this code expects."""
+"""Every service's tables, so that the one ``MetaData`` knows them all.
+
+Migrations create them (``ingest/migrations/versions``); importing this module
+registers the table definitions the migration test compares with.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
-from ingest.database import metadata
-from search_app.accounts.tables import TABLES as ACCOUNT_TABLES
-from search_app.rate_limit_storage import rate_limit_counters
-from search_app.site_settings import site_settings
-
-
-def ensure_schema(engine: Engine) -> None:
-    # Until the first migration lands, the service tables are created directly.
-    metadata.create_all(engine, tables=[*ACCOUNT_TABLES, site_settings, rate_limit_counters])
+from search_app import rate_limit_storage, site_settings  # noqa: F401
+from search_app.accounts import tables as account_tables  # noqa: F401
+from search_app.alerts import tables as alert_tables  # noqa: F401
+from search_app.dialogue import tables as dialogue_tables  # noqa: F401

@@ -17,8 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import Engine, text
 
-import search_app.alerts.tables  # noqa: F401 - its tables are in the metadata compared
-import search_app.dialogue.tables  # noqa: F401 - likewise
+import search_app.schema  # noqa: F401 - registers every service's tables in the metadata compared
 from ingest import migrate
 from ingest.database import make_engine, metadata
 from ingest.document import Document

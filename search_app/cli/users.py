@@ -22,12 +22,12 @@ def register(group: click.Group) -> None:
 
 
 def _service() -> AccountService:
+    from ingest import migrate
     from ingest.database import database_url, make_engine
-    from search_app.schema import ensure_schema
     from search_app.settings import data_dir
 
     engine = make_engine(database_url(data_dir()))
-    ensure_schema(engine)
+    migrate.prepare(engine)
     return AccountService(engine)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 
 from ingest.document import Document
+from ingest.store import Store
+from search_app.backends.factory import make_backend
 from search_app.engine import SearchEngine
 from search_app.web.act_index import ActIndex
 
@@ -18,21 +20,35 @@ RELATED_LIMIT = 6
 
 
 class EngineHolder:
-    """Opens the engine lazily (never at import time) and closes it once."""
+    """Opens the store and the engine lazily (never at import time) and closes them once.
+
+    The store's database engine is the one every service of the app uses.
+    """
 
     def __init__(self, data_dir: Path, elasticsearch_url: str | None, database_url: str | None = None) -> None:
         self.data_dir = data_dir
         self.elasticsearch_url = elasticsearch_url
         self.database_url = database_url
+        self._store: Store | None = None
         self._engine: SearchEngine | None = None
         self._acts: ActIndex | None = None
         self._lock = threading.Lock()
 
     @property
+    def store(self) -> Store:
+        with self._lock:
+            return self._open_store()
+
+    def _open_store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.database_url) if self.database_url else Store.open(self.data_dir)
+        return self._store
+
+    @property
     def engine(self) -> SearchEngine:
         with self._lock:
             if self._engine is None:
-                self._engine = SearchEngine.open(self.data_dir, self.elasticsearch_url, self.database_url)
+                self._engine = SearchEngine(self._open_store(), make_backend(self.data_dir, self.elasticsearch_url))
             return self._engine
 
     def acts(self) -> ActIndex:
@@ -53,9 +69,12 @@ class EngineHolder:
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
-                self._engine.close()
-                self._engine = None
-                self._acts = None
+                self._engine.close()  # closes the store too
+            elif self._store is not None:
+                self._store.close()
+            self._engine = None
+            self._store = None
+            self._acts = None
 
 
 def init_app(app: Flask) -> None:

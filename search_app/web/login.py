@@ -110,6 +110,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_csrf() -> None:
+        if request.routing_exception is not None:
+            return  # no such route or method: the 404/405 says so, not a CSRF error
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not (
             request.path.startswith("/api/") and bearer_token()
         ):

@@ -1,22 +1,21 @@
 """The services a request may use, found through the app, never built in views.
 
-One database engine per app (opened on first use); the services are cheap
-objects over it. ``accounts()``, ``mailer()``, ``db()`` are what views call.
+They share the store's database engine (``Store.engine``, opened on first
+use); the services are cheap objects over it. ``accounts()``, ``mailer()``,
+``db()`` are what views call.
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
-from ingest.database import database_url, make_engine
 from search_app.accounts.links import LinkSigner
 from search_app.accounts.service import AccountService
 from search_app.mail import Mailer
-from search_app.schema import ensure_schema
+from search_app.web.engine_ext import EXTENSION as ENGINE_EXTENSION
 
 EXTENSION = "munnav.services"
 
@@ -24,19 +23,12 @@ EXTENSION = "munnav.services"
 class Services:
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.url = app.config.get("DATABASE_URL") or database_url(Path(app.config["DATA_DIR"]))
-        self._engine: Engine | None = None
         self._mailer: Mailer | None = None
         self._lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                engine = make_engine(self.url)
-                ensure_schema(engine)
-                self._engine = engine
-            return self._engine
+        return self.app.extensions[ENGINE_EXTENSION].store.engine
 
     @property
     def mailer(self) -> Mailer:
@@ -47,12 +39,6 @@ class Services:
 
     def accounts(self) -> AccountService:
         return AccountService(self.engine, LinkSigner(str(self.app.secret_key)))
-
-    def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
 
 
 def init_app(app: Flask) -> Services:

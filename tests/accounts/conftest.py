@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
+from ingest import migrate
 from ingest.database import make_engine
 from search_app.accounts.links import LinkSigner
 from search_app.accounts.service import AccountService
-from search_app.schema import ensure_schema
 from search_app.web import create_app
 from tests.web.conftest import build_data_dir
 
@@ -42,7 +43,7 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def db_engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
-    ensure_schema(engine)
+    migrate.prepare(engine)
     yield engine
     engine.dispose()
 
@@ -58,14 +59,22 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(index_dir: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app_data_dir(index_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture data dir (store and index) for one test to change."""
+    return Path(shutil.copytree(index_dir, tmp_path / "data"))
+
+
+def make_app(data_dir: Path) -> Flask:
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "ELASTICSEARCH_URL": ""})
+
+
+@pytest.fixture
+def app(app_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.delenv("MUNNAV_SMTP_URL", raising=False)
-    app = create_app({
-        "DATA_DIR": str(index_dir), "DATABASE_URL": db_url, "TESTING": True, "ELASTICSEARCH_URL": "",
-    })
+    monkeypatch.delenv("MUNNAV_DATABASE_URL", raising=False)
+    app = make_app(app_data_dir)
     yield app
     app.extensions["munnav"].close()
-    app.extensions["munnav.services"].close()
 
 
 @pytest.fixture

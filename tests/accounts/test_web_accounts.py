@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from search_app.accounts import links
 from search_app.accounts.service import AccountService, ExternalIdentity
-from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
+from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, make_app, sign_in
 
 LINK_RE = re.compile(r"http://localhost(/\S+)")
 
@@ -136,10 +136,8 @@ def test_sign_in_is_throttled_per_address_and_per_account(app: Flask, people: di
     assert results == [400] * 5 + [429]
 
 
-def test_throttle_counters_are_shared_through_the_database(app: Flask, db_url: str, index_dir, people) -> None:
-    from search_app.web import create_app
-
-    twin = create_app({"DATA_DIR": str(index_dir), "DATABASE_URL": db_url, "TESTING": True, "ELASTICSEARCH_URL": ""})
+def test_throttle_counters_are_shared_through_the_database(app: Flask, app_data_dir, people) -> None:
+    twin = make_app(app_data_dir)  # another process or host over the same database
     first, second = app.test_client(), twin.test_client()
     for _ in range(5):
         assert sign_in(first, "x@example.ru", "wrong password").status_code == 400
@@ -147,7 +145,6 @@ def test_throttle_counters_are_shared_through_the_database(app: Flask, db_url: s
         assert sign_in(second, "y@example.ru", "wrong password").status_code == 400
     assert sign_in(first, "z@example.ru", "wrong password").status_code == 429
     twin.extensions["munnav"].close()
-    twin.extensions["munnav.services"].close()
 
 
 def test_a_disabled_account_is_signed_out_and_cannot_act(app: Flask, people: dict[str, int]) -> None:
