@@ -13,6 +13,7 @@ from search_app.alerts.saved_query import query_state
 from search_app.alerts.service import AlertService
 from search_app.alerts.tokens import TokenError, unsubscribe_user
 from search_app.web.engine_ext import get_engine
+from search_app.web.login import csrf_exempt
 from search_app.web.pages import atom_response
 
 bp = Blueprint("alerts", __name__)
@@ -33,6 +34,7 @@ def saved_search_feed(token: str) -> Response:
 
 
 @bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf_exempt
 def unsubscribe(token: str) -> tuple[str, int]:
     """GET asks to confirm; POST (the form, or a mail client's RFC 8058 one-click) unsubscribes.
 

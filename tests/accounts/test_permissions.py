@@ -126,3 +126,8 @@ def test_admins_cannot_change_their_own_roles(app: Flask, people: dict[str, int]
     token = csrf_token(client, "/reset")
     response = client.post(f"/admin/users/{people['admin']}/disable", data={"csrf_token": token})
     assert response.status_code == 403
+
+
+def test_only_token_authenticated_posts_skip_csrf(app: Flask) -> None:
+    exempt = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "csrf_exempt", False)}
+    assert exempt == {"alerts.unsubscribe"}  # RFC 8058 one-click: the signed token authenticates it
