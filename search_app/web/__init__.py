@@ -22,7 +22,6 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_LIMIT": 50_000,
     "JSON_AS_ASCII": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "DATABASE_URL": None,  # None → MUNNAV_DATABASE_URL / the SQLite file in DATA_DIR
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
     "SMTP_URL": None,  # None → MUNNAV_SMTP_URL / messages go to the log
     "RATELIMIT_STORAGE_URI": None,  # None → the database; or memcached://…, redis://…
