@@ -1,8 +1,8 @@
 """Accounts: users and their roles, external identities, API tokens, the audit log,
 site-wide settings (the session key, the allowlist) and the rate-limit counters.
 
-Revision ID: 0003_accounts
-Revises: 0002_alerts
+Revision ID: 0004_accounts
+Revises: 0003_dialogue
 Create Date: 2026-12-06
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_accounts"
-down_revision = "0002_alerts"
+revision = "0004_accounts"
+down_revision = "0003_dialogue"
 branch_labels = None
 depends_on = None
 
