@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from ingest.database import SQLITE_BEGIN, database_url, make_engine, upsert_inse
 from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.tables import document_versions, documents, index_pending
+from ingest.writer_lock import WriterLock
 
 CHUNK = 500  # ids per IN (…) list
 # pg_advisory_xact_lock key: upserts decide NEW/UPDATED/UNCHANGED from what they
@@ -75,6 +76,7 @@ class Store:
         except Exception:
             self.close()
             raise
+        self._writer_lock = WriterLock(self._engine)
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -95,6 +97,19 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def writer_lock(self, on_wait: Callable[[], None] | None = None) -> contextlib.AbstractContextManager[None]:
+        """The reindex/import lock, across processes and hosts (``ingest.writer_lock``)."""
+        return self._writer_lock.hold(on_wait)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[StoreSnapshot]:
+        """Reads that see one state of the store, whatever is written meanwhile."""
+        with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield StoreSnapshot(conn)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -165,8 +180,8 @@ class Store:
 
     def pending_ids(self) -> list[str]:
         """Documents stored as new or changed whose indexing was not confirmed."""
-        with self._engine.connect() as conn:
-            return list(conn.scalars(select(index_pending.c.id).order_by(index_pending.c.id)))
+        with self.snapshot() as snapshot:
+            return snapshot.pending_ids()
 
     def clear_pending(self, ids: Iterable[str]) -> None:
         """The index has committed these documents."""
@@ -260,6 +275,22 @@ class Store:
                 DocumentVersion(row.version, row.hash, row.stored_at, Outcome(row.outcome), _load(row.data))
                 for row in conn.execute(stmt)
             ]
+
+
+class StoreSnapshot:
+    """The store as one transaction sees it (``Store.snapshot``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def count(self, include_withdrawn: bool = False) -> int:
+        return _count(self._conn, include_withdrawn)
+
+    def pending_ids(self) -> list[str]:
+        return list(self._conn.scalars(select(index_pending.c.id).order_by(index_pending.c.id)))
+
+    def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
+        return _iter_documents(self._conn, include_withdrawn)
 
 
 def _upsert_documents(conn: Connection) -> Any:

@@ -258,15 +258,21 @@ class SearchEngine:
 
     # -- writing ---------------------------------------------------------
 
-    def import_documents(self, docs: Iterable[Document], source: str = "") -> ImportReport:
+    def import_documents(
+        self, docs: Iterable[Document], source: str = "", on_wait: Callable[[], None] | None = None
+    ) -> ImportReport:
         """Store each document; index only the new and changed ones.
 
         Documents are stored a chunk (one transaction) at a time and streamed
         into the index; the index commits once per ``INDEX_COMMIT`` documents.
+        The whole import holds the reindex/import lock: started during a
+        reindex (on any host sharing the database), it waits for it
+        (``on_wait`` is called then).
         """
         report = ImportReport()
-        report.indexed += self.finish_pending()
-        report.indexed += self.index_documents(self._store_changed(_chunks(docs, INDEX_BATCH), source, report))
+        with self.store.writer_lock(on_wait):
+            report.indexed += self.finish_pending()
+            report.indexed += self.index_documents(self._store_changed(_chunks(docs, INDEX_BATCH), source, report))
         return report
 
     def _store_changed(self, chunks: Iterable[list[Document]], source: str, report: ImportReport) -> Iterator[Document]:
@@ -341,26 +347,37 @@ class SearchEngine:
 
     def finish_pending(self) -> int:
         """Index the documents an earlier import stored but did not get to index."""
-        ids = self.store.pending_ids()
-        if not ids:
-            return 0
-        docs = self.store.get_many(ids)
-        self.store.clear_pending(i for i in ids if i not in docs)  # withdrawn meanwhile: nothing to index
-        return self.index_documents(docs[i] for i in ids if i in docs)
+        with self.store.writer_lock():
+            ids = self.store.pending_ids()
+            if not ids:
+                return 0
+            docs = self.store.get_many(ids)
+            self.store.clear_pending(i for i in ids if i not in docs)  # withdrawn meanwhile: nothing to index
+            return self.index_documents(docs[i] for i in ids if i in docs)
 
     def remove_from_index(self, ids: Iterable[str]) -> None:
         """Drop documents from the index (withdrawn ones stay in the store)."""
         self.backend.delete(list(ids))
 
-    def reindex(self, progress: Callable[[int], None] | None = None) -> str:
-        """Rebuild the whole index from the store and switch to it atomically."""
-        pending = self.store.pending_ids()  # stored before the rebuild reads the store: in it
-        expected = self.store.count()
-        docs = parallel_index_documents(
-            self._with_citations(self.store.iter_documents()), self.analyzer, finish=self.backend.prepare
-        )
-        name = self.backend.rebuild(docs, expected, progress)
-        self.store.clear_pending(pending)
+    def reindex(
+        self, progress: Callable[[int], None] | None = None, on_wait: Callable[[], None] | None = None
+    ) -> str:
+        """Rebuild the whole index from the store and switch to it atomically.
+
+        Holds the reindex/import lock (an import running on any host is waited
+        for: ``on_wait`` is called then), and counts and reads the store in one
+        snapshot, so a crawl writing meanwhile cannot make the count disagree;
+        what it writes stays pending and is indexed into the new index.
+        """
+        with self.store.writer_lock(on_wait):
+            with self.store.snapshot() as snapshot:
+                pending = snapshot.pending_ids()  # stored before the snapshot: in the rebuilt index
+                expected = snapshot.count()
+                docs = parallel_index_documents(
+                    self._with_citations(snapshot.iter_documents()), self.analyzer, finish=self.backend.prepare
+                )
+                name = self.backend.rebuild(docs, expected, progress)
+            self.store.clear_pending(pending)
         return name
 
 

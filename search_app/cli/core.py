@@ -19,6 +19,8 @@ from search_app.engine import SearchEngine
 from search_app.query import SORTS, SearchQuery
 from search_app.settings import data_dir, setting
 
+WAITING = "Идёт переиндексация или другой импорт: ждём его окончания…"
+
 
 def register(group: click.Group) -> None:
     for command in (import_cmd, export_cmd, search_cmd, evaluate_cmd, init_sample_cmd):
@@ -46,7 +48,7 @@ def import_cmd(paths: tuple[Path, ...]) -> None:
     with user_errors():
         engine = SearchEngine.open()
         try:
-            report = engine.import_documents(docs)
+            report = engine.import_documents(docs, on_wait=lambda: click.echo(WAITING, err=True))
         finally:
             engine.close()
     c = report.counts

@@ -18,6 +18,7 @@ from search_app.cli.errors import user_errors
 from search_app.engine import SearchEngine
 
 EXIT_FAILED = 1
+WAITING = "Идёт импорт или другая переиндексация: ждём её окончания…"
 
 
 def register(group: click.Group) -> None:
@@ -28,7 +29,7 @@ def rebuild_with_progress(engine: SearchEngine) -> str:
     """Rebuild with a progress bar on stderr; returns the new index name."""
     total = engine.store.count()
     with tqdm(total=total, unit="док", desc="Переиндексация", file=sys.stderr, leave=False) as bar:
-        return engine.reindex(progress=bar.update)
+        return engine.reindex(progress=bar.update, on_wait=lambda: click.echo(WAITING, err=True))
 
 
 def describe(engine: SearchEngine) -> list[tuple[str, str]]:
