@@ -43,14 +43,29 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
               help="Предел времени на каждую точку, с.")
 @click.option("--web-workers", type=click.IntRange(min=1), default=None,
               help="Передать «munnav serve --workers» (по умолчанию — его значение).")
+@click.option("--dialogue", is_flag=True,
+              help="Вместо поиска замерить страницу /dialogue и её CSV на синтетических поисках и обращениях.")
+@click.option("--dialogue-events", type=click.IntRange(min=1000), default=1_000_000, show_default=True,
+              help="Событий поиска для --dialogue.")
+@click.option("--dialogue-reports", type=click.IntRange(min=100), default=100_000, show_default=True,
+              help="Обращений для --dialogue.")
 def bench_cmd(
     docs: int, queries: int, as_json: bool, web: bool, web_requests: int, web_clients: int,
-    web_seconds: float, web_workers: int | None,
+    web_seconds: float, web_workers: int | None, dialogue: bool, dialogue_events: int, dialogue_reports: int,
 ) -> None:
     """Замерить загрузку и поиск на синтетическом корпусе (во временном каталоге).
 
     Последняя строка — сводка: худший по классам p95, p95 «голого» tantivy и их отношение.
+    С --dialogue — страница «Муниципального диалога» (база — MUNNAV_DATABASE_URL, если задан,
+    иначе SQLite во временном каталоге).
     """
+    if dialogue:
+        from search_app.bench.dialogue import run_dialogue_bench
+
+        result = run_dialogue_bench(dialogue_events, dialogue_reports, log=lambda m: click.echo(m, err=True))
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.render())
+        click.echo(result.summary_line())
+        return
     options = BenchOptions(
         docs=docs, queries=queries, web=web, web_workers=web_workers,
         web_plan=LoadPlan(requests=web_requests, clients=web_clients, max_seconds=web_seconds),

@@ -11,12 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, literal, select
 
 from search_app.dialogue import aggregates, rollups
 from search_app.dialogue.aggregates import ProblemStat, QueryStat, Supply
 from search_app.dialogue.datatable import Table
-from search_app.dialogue.tables import problems, reports, search_daily, search_queries_monthly
+from search_app.dialogue.tables import (
+    ALL_REGIONS,
+    problem_regions,
+    problems,
+    reports,
+    search_daily,
+    search_queries_monthly,
+)
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 366 * 5
@@ -58,6 +65,7 @@ class Filters:
 class Analytics:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._counts: dict[Filters, list[tuple[str, str, int]]] = {}
 
     def freshness(self) -> str | None:
         """When the search rollups were last refreshed (``None``: never)."""
@@ -72,48 +80,60 @@ class Analytics:
             where.append(c.topic == f.topic)
         return where
 
+    def report_counts(self, f: Filters) -> list[tuple[str, str, int]]:
+        """Published reports of the period by ``(topic, region)`` (read once per ``Analytics`` and filters)."""
+        if f not in self._counts:
+            c = reports.c
+            stmt = select(c.topic, c.region, func.count()).where(*self._report_filter(f)).group_by(c.topic, c.region)
+            with self.engine.connect() as conn:
+                self._counts[f] = [(t, r, n) for t, r, n in conn.execute(stmt)]
+        return self._counts[f]
+
     def heat(self, f: Filters) -> Table:
-        c = reports.c
-        stmt = (select(c.topic, c.region, func.count()).where(*self._report_filter(f)).group_by(c.topic, c.region))
-        with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return aggregates.heat_table([(t, r, n) for t, r, n in rows], by_region=bool(f.region))
+        return aggregates.heat_table(self.report_counts(f), by_region=bool(f.region))
 
     def growth(self, f: Filters) -> Table:
         c = reports.c
-        stmt = select(c.topic, c.day, func.count()).where(*self._report_filter(f)).group_by(c.topic, c.day)
+        period = c.week if f.unit == "week" else func.substr(c.day, 1, 7)
+        stmt = select(c.topic, period, func.count()).where(*self._report_filter(f)).group_by(c.topic, period)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        return aggregates.growth_table([(t, date.fromisoformat(d), n) for t, d, n in rows], f.start, f.end, f.unit)
+        first = {"week": date.fromisoformat, "month": lambda m: date.fromisoformat(m + "-01")}[f.unit]
+        return aggregates.growth_table([(t, first(p), n) for t, p, n in rows], f.start, f.end, f.unit)
 
     def problem_stats(self, f: Filters, unanswered: bool = False, limit: int = aggregates.TOP_PROBLEMS) -> list[ProblemStat]:
-        """Published problems with their municipalities and regions among the reports of the period."""
-        c, p = reports.c, problems.c
-        municipalities = func.count(func.distinct(c.region + "/" + c.municipality))
-        stmt = (
-            select(p.id, p.title, p.topic, municipalities, func.count(func.distinct(c.region)), func.count())
-            .join(problems, p.id == c.problem_id)
-            .where(*self._report_filter(f), p.status == "published")
-            .group_by(p.id, p.title, p.topic)
-            .order_by(municipalities.desc(), p.id)
-            .limit(limit)
-        )
+        """Published problems reported during the period, the most municipalities first.
+
+        Counts are of all the problem's published reports (in the region, when one
+        is chosen): a problem does not look smaller for a shorter period.
+        """
+        p = problems.c
+        where = [p.status == "published", p.last_day >= f.start.isoformat(), p.first_day <= f.end.isoformat()]
+        if f.topic:
+            where.append(p.topic == f.topic)
         if unanswered:
-            stmt = stmt.where(p.answer == "")
+            where.append(p.answer == "")
+        if f.region:
+            r = problem_regions.c
+            stmt = (select(p.id, p.title, p.topic, r.municipalities, literal(1), r.reports)
+                    .join(problems, p.id == r.problem_id).where(r.region == f.region, *where)
+                    .order_by(r.municipalities.desc(), r.reports.desc(), p.id))
+        else:
+            stmt = (select(p.id, p.title, p.topic, p.municipalities, p.regions, p.reports).where(*where)
+                    .order_by(p.municipalities.desc(), p.regions.desc(), p.reports.desc(), p.id))
         with self.engine.connect() as conn:
-            return [ProblemStat(*row) for row in conn.execute(stmt)]
+            return [ProblemStat(*row) for row in conn.execute(stmt.limit(limit))]
 
     def reports_by_topic(self, f: Filters) -> dict[str, int]:
-        c = reports.c
-        stmt = select(c.topic, func.count()).where(*self._report_filter(f)).group_by(c.topic)
-        with self.engine.connect() as conn:
-            return dict(conn.execute(stmt).all())
+        totals: dict[str, int] = {}
+        for topic, _region, n in self.report_counts(f):
+            totals[topic] = totals.get(topic, 0) + n
+        return totals
 
     def searches_by_topic(self, f: Filters) -> dict[str, int]:
         s = search_daily.c
-        where = [s.day >= f.start.isoformat(), s.day <= f.end.isoformat(), s.topic != ""]
-        if f.region:
-            where.append(s.region == f.region)
+        where = [s.region == (f.region or ALL_REGIONS), s.day >= f.start.isoformat(), s.day <= f.end.isoformat(),
+                 s.topic != ""]
         if f.topic:
             where.append(s.topic == f.topic)
         stmt = select(s.topic, func.sum(s.searches)).where(*where).group_by(s.topic)
@@ -126,9 +146,8 @@ class Analytics:
     def query_stats(self, f: Filters, limit: int = 2000) -> list[QueryStat]:
         """Per query over the months of the period: searches, searches with nothing found, results, clicks."""
         q = search_queries_monthly.c
-        where = [q.month >= f.start.isoformat()[:7], q.month <= f.end.isoformat()[:7]]
-        if f.region:
-            where.append(q.region == f.region)
+        where = [q.region == (f.region or ALL_REGIONS), q.month >= f.start.isoformat()[:7],
+                 q.month <= f.end.isoformat()[:7]]
         if f.topic:
             where.append(q.topic == f.topic)
         searches = func.sum(q.searches)

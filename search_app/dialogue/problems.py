@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from ingest.clock import now_iso, today
 from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.dialogue.clustering import best_match, problem_signature, report_terms, term_weights
-from search_app.dialogue.tables import problems, reports
+from search_app.dialogue.rollups import bump_reports
+from search_app.dialogue.tables import problem_regions, problems, reports
 
 TITLE_LENGTH = 120
 TEXT_LENGTH = 4000
@@ -81,6 +83,10 @@ def _report(row: object) -> Report:
                   m["status"], m["reason"], m["deflected_by"], m["created_at"])
 
 
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
 def title_of(text: str) -> str:
     """A problem's first title: the report's first sentence, cut at a word."""
     first = " ".join(text.split())
@@ -89,6 +95,17 @@ def title_of(text: str) -> str:
     if len(first) <= TITLE_LENGTH:
         return first.rstrip(".")
     return first[:TITLE_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def region_counts(problem_id: int, places: Sequence[tuple[str, str]]) -> list[dict[str, object]]:
+    """Rows of ``problem_regions``: municipalities and reports of a problem per region."""
+    per_region: dict[str, tuple[set[str], int]] = {}
+    for region, municipality in places:
+        names, n = per_region.get(region, (set(), 0))
+        names.add(municipality)
+        per_region[region] = (names, n + 1)
+    return [{"problem_id": problem_id, "region": region, "municipalities": len(names), "reports": n}
+            for region, (names, n) in per_region.items()]
 
 
 def _terms(value: str) -> frozenset[str]:
@@ -266,6 +283,7 @@ class ProblemService:
         with self.engine.begin() as conn:
             conn.execute(update(problems).where(problems.c.id == problem.id)
                          .values(answer=doc_id.strip(), updated_at=now_iso()))
+            bump_reports(conn)
         return self._get(problem.id)
 
     def retitle(self, problem_id: int, title: str) -> Problem:
@@ -275,6 +293,7 @@ class ProblemService:
         problem = self._open_problem(problem_id)
         with self.engine.begin() as conn:
             conn.execute(update(problems).where(problems.c.id == problem.id).values(title=title, updated_at=now_iso()))
+            bump_reports(conn)
         return self._get(problem.id)
 
     # -- inside ----------------------------------------------------------------
@@ -310,26 +329,35 @@ class ProblemService:
                        terms: frozenset[str], status: str = "pending", deflected_by: str = "") -> int:
         if not reporter.municipality or not reporter.region:
             raise DialogueError("В профиле не указаны муниципалитет и регион: заполните их, чтобы сообщать о проблемах.")
+        bump_reports(conn)
         return conn.execute(reports.insert().values(
             problem_id=problem_id, reporter_id=reporter.id, municipality=reporter.municipality,
             region=reporter.region, topic=topic, text=text, terms=SEPARATOR.join(sorted(terms)), status=status,
-            deflected_by=deflected_by, created_at=now_iso(), day=today().isoformat(),
+            deflected_by=deflected_by, created_at=now_iso(), day=today().isoformat(), week=monday(today()).isoformat(),
         )).inserted_primary_key[0]
 
     def _refresh(self, conn: Connection, problem_ids: Sequence[int]) -> None:
-        """Recount a problem's published reports and rebuild its clustering signature."""
+        """Recount a problem's published reports (in all and per region) and rebuild its clustering signature."""
+        bump_reports(conn)
         c = reports.c
         for problem_id in problem_ids:
-            members = conn.execute(select(c.municipality, c.region, c.status, c.terms).where(
+            members = conn.execute(select(c.municipality, c.region, c.status, c.terms, c.day).where(
                 c.problem_id == problem_id, c.status.in_(("pending", "published")))).all()
             published = [m for m in members if m.status == "published"]
             counts: Counter[str] = Counter()
             texts = [m for m in members if m.terms]
             for m in texts:
                 counts.update(_terms(m.terms))
+            days = sorted(m.day for m in published)
             conn.execute(update(problems).where(problems.c.id == problem_id).values(
                 reports=len(published),
                 municipalities=len({(m.region, m.municipality) for m in published}),
                 regions=len({m.region for m in published}),
+                first_day=days[0] if days else "",
+                last_day=days[-1] if days else "",
                 signature=SEPARATOR.join(sorted(problem_signature(counts, len(texts)))),
             ))
+            conn.execute(delete(problem_regions).where(problem_regions.c.problem_id == problem_id))
+            rows = region_counts(problem_id, [(m.region, m.municipality) for m in published])
+            if rows:
+                conn.execute(problem_regions.insert(), rows)

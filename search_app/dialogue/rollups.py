@@ -2,7 +2,9 @@
 
 ``refresh`` reads the events added since the last refresh (events are only
 appended) and adds their counts to ``search_daily`` (day × topic × region)
-and ``search_queries_monthly`` (month × query × region). Two processes
+and ``search_queries_monthly`` (month × query × region); every event counts
+once under ``ALL_REGIONS`` and once more under its region filter, if any, so
+the page reads a year of totals from a few thousand rows. Two processes
 refreshing at once cannot count an event twice: the first statement moves
 the bookmark from the value this refresh read, and a refresh that finds it
 moved gives up.
@@ -18,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ingest.clock import now_iso
 from search_app.dialogue.tables import (
+    ALL_REGIONS,
     rollup_state,
     search_daily,
     search_events,
@@ -25,6 +28,9 @@ from search_app.dialogue.tables import (
 )
 
 NAME = "search"
+# Not a rollup: a counter every change to reports and problems moves (their
+# aggregates are read live), so cached tables know when they are outdated.
+REPORTS = "reports"
 BATCH = 100_000
 
 
@@ -38,6 +44,21 @@ def state(engine: Engine) -> tuple[int, str | None]:
         row = conn.execute(select(rollup_state.c.last_event, rollup_state.c.refreshed_at)
                            .where(rollup_state.c.name == NAME)).first()
     return (row[0], row[1]) if row else (0, None)
+
+
+def version(engine: Engine) -> tuple[tuple[str, int], ...]:
+    """What the aggregates were computed from: the search bookmark and the reports' change counter."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(rollup_state.c.name, rollup_state.c.last_event).order_by(rollup_state.c.name))
+        return tuple((name, last) for name, last in rows)
+
+
+def bump_reports(conn: Connection) -> None:
+    """Record a change to reports or problems (in the caller's transaction)."""
+    stmt = _insert(conn, rollup_state).values(name=REPORTS, last_event=1, refreshed_at=now_iso())
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=["name"],
+        set_={"last_event": rollup_state.c.last_event + 1, "refreshed_at": stmt.excluded.refreshed_at}))
 
 
 def refresh(engine: Engine, batch: int = BATCH) -> int:
@@ -69,16 +90,17 @@ def _refresh_batch(engine: Engine, batch: int) -> int:
         monthly: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: ["", 0, 0, 0, 0])
         for r in rows:
             zero = r.searches if r.results == 0 else 0
-            d = daily[(r.minute[:10], r.topic, r.region)]
-            d[0] += r.searches
-            d[1] += zero
-            d[2] += r.clicks
-            m = monthly[(r.minute[:7], r.query, r.region)]
-            m[0] = m[0] or r.topic
-            m[1] += r.searches
-            m[2] += zero
-            m[3] = max(m[3], r.results)
-            m[4] += r.clicks
+            for region in (ALL_REGIONS, r.region) if r.region else (ALL_REGIONS,):
+                d = daily[(r.minute[:10], r.topic, region)]
+                d[0] += r.searches
+                d[1] += zero
+                d[2] += r.clicks
+                m = monthly[(r.minute[:7], r.query, region)]
+                m[0] = m[0] or r.topic
+                m[1] += r.searches
+                m[2] += zero
+                m[3] = max(m[3], r.results)
+                m[4] += r.clicks
         _add_daily(conn, daily)
         _add_monthly(conn, monthly)
     return len(rows)
@@ -95,7 +117,7 @@ def _add_daily(conn: Connection, daily: dict[tuple[str, str, str], list[int]]) -
     stmt = _insert(conn, search_daily)
     c = search_daily.c
     stmt = stmt.on_conflict_do_update(
-        index_elements=["day", "topic", "region"],
+        index_elements=["region", "day", "topic"],
         set_={"searches": c.searches + stmt.excluded.searches, "zero": c.zero + stmt.excluded.zero,
               "clicks": c.clicks + stmt.excluded.clicks},
     )
@@ -109,7 +131,7 @@ def _add_monthly(conn: Connection, monthly: dict[tuple[str, str, str], list[Any]
     stmt = _insert(conn, search_queries_monthly)
     c = search_queries_monthly.c
     stmt = stmt.on_conflict_do_update(
-        index_elements=["month", "query", "region"],
+        index_elements=["region", "month", "query"],
         set_={"searches": c.searches + stmt.excluded.searches, "zero": c.zero + stmt.excluded.zero,
               "results": func.max(c.results, stmt.excluded.results) if conn.dialect.name == "sqlite"
               else func.greatest(c.results, stmt.excluded.results),

@@ -29,9 +29,22 @@ problems = Table(
     Column("reports", Integer, nullable=False, server_default="0"),
     Column("municipalities", Integer, nullable=False, server_default="0"),
     Column("regions", Integer, nullable=False, server_default="0"),
+    Column("first_day", String(10), nullable=False, server_default=""),  # of its published reports
+    Column("last_day", String(10), nullable=False, server_default=""),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
-    Index("ix_dialogue_problems_status_topic", "status", "topic"),
+    Index("ix_dialogue_problems_status_municipalities", "status", "municipalities"),
+)
+
+# A problem's published reports per region (denormalised like the counts on ``problems``).
+problem_regions = Table(
+    "dialogue_problem_regions",
+    metadata,
+    Column("problem_id", Integer, ForeignKey("dialogue_problems.id"), primary_key=True),
+    Column("region", String(200), primary_key=True),
+    Column("municipalities", Integer, nullable=False),
+    Column("reports", Integer, nullable=False),
+    Index("ix_dialogue_problem_regions_region_municipalities", "region", "municipalities"),
 )
 
 reports = Table(
@@ -51,7 +64,9 @@ reports = Table(
     Column("deflected_by", String(300), nullable=False, server_default=""),
     Column("created_at", String(32), nullable=False),
     Column("day", String(10), nullable=False),
-    Index("ix_dialogue_reports_day_topic_region", "day", "topic", "region"),
+    Column("week", String(10), nullable=False, server_default=""),  # the Monday of ``day``
+    # Covers the aggregates of the public page: published reports of a period by topic, region, week.
+    Index("ix_dialogue_reports_status_day_topic_region_week", "status", "day", "topic", "region", "week"),
     Index("ix_dialogue_reports_problem_id", "problem_id"),
     Index("ix_dialogue_reports_reporter_id", "reporter_id"),
 )
@@ -76,29 +91,32 @@ search_events = Table(
 )
 
 # Daily rollups of ``search_events`` (the /dialogue page reads these, not the events).
+# ``region`` is the region filter of the searches, or ``ALL_REGIONS`` for the totals of every search.
+ALL_REGIONS = "*"
 search_daily = Table(
     "search_daily",
     metadata,
+    Column("region", String(200), primary_key=True),
     Column("day", String(10), primary_key=True),
     Column("topic", String(100), primary_key=True),
-    Column("region", String(200), primary_key=True),
     Column("searches", Integer, nullable=False, server_default="0"),
     Column("zero", Integer, nullable=False, server_default="0"),  # searches that found nothing
     Column("clicks", Integer, nullable=False, server_default="0"),
+    sqlite_with_rowid=False,  # rows stored in key order: a region's period is one sequential read
 )
 
 search_queries_monthly = Table(
     "search_queries_monthly",
     metadata,
+    Column("region", String(200), primary_key=True),
     Column("month", String(7), primary_key=True),
     Column("query", String(120), primary_key=True),
-    Column("region", String(200), primary_key=True),
     Column("topic", String(100), nullable=False, server_default=""),
     Column("searches", Integer, nullable=False, server_default="0"),
     Column("zero", Integer, nullable=False, server_default="0"),
     Column("results", Integer, nullable=False, server_default="0"),  # the largest count seen
     Column("clicks", Integer, nullable=False, server_default="0"),
-    Index("ix_search_queries_monthly_month_topic", "month", "topic"),
+    sqlite_with_rowid=False,
 )
 
 # How far the rollups have read ``search_events``, and when.
@@ -110,4 +128,4 @@ rollup_state = Table(
     Column("refreshed_at", String(32), nullable=False),
 )
 
-TABLES = (problems, reports, search_events, search_daily, search_queries_monthly, rollup_state)
+TABLES = (problems, problem_regions, reports, search_events, search_daily, search_queries_monthly, rollup_state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -105,10 +106,33 @@ BUILDERS: dict[str, Callable[[Analytics, Filters], Table]] = {
 }
 
 
+# Tables computed for a filter set, kept while the data they came from is unchanged (the
+# rollups' bookmark and the reports' change counter are part of the key): every visitor
+# of the same page reads them from memory. Supply (documents) follows at the next change.
+CACHE_SIZE = 256
+_cache: OrderedDict[tuple[object, ...], Table] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def build(keys: tuple[str, ...], f: Filters) -> list[Table]:
     fresh_rollups()
     a = analytics()
-    return [BUILDERS[key](a, f) for key in keys]
+    version = (str(a.engine.url), rollups.version(a.engine))
+    tables = []
+    for key in keys:
+        cache_key = (version, key, f)
+        with _cache_lock:
+            table = _cache.get(cache_key)
+            if table is not None:
+                _cache.move_to_end(cache_key)
+        if table is None:
+            table = BUILDERS[key](a, f)
+            with _cache_lock:
+                _cache[cache_key] = table
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+        tables.append(table)
+    return tables
 
 
 def chart_svg(table: Table) -> bytes:

@@ -1,9 +1,8 @@
-"""A migrated database for the dialogue's services."""
+"""A migrated database for the dialogue's services, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -13,8 +12,8 @@ from ingest.database import make_engine
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'dialogue.sqlite3'}")
-    migrate.upgrade(engine)
+def db(store_url: str) -> Iterator[Engine]:
+    engine = make_engine(store_url)
+    migrate.prepare(engine)
     yield engine
     engine.dispose()
