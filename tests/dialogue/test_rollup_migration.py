@@ -1,4 +1,4 @@
-"""Migration 0004_dialogue_rollups keeps what 0003 stored and fills what it adds."""
+"""Migration 0005_dialogue_rollups keeps what 0003 stored and fills what it adds."""
 
 from __future__ import annotations
 

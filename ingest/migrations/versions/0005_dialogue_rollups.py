@@ -13,8 +13,8 @@ reports). Now:
   page's aggregates (status, day, topic, region, week);
 - on SQLite the rollups are stored in key order (``WITHOUT ROWID``).
 
-Revision ID: 0004_dialogue_rollups
-Revises: 0003_dialogue
+Revision ID: 0005_dialogue_rollups
+Revises: 0004_accounts
 Create Date: 2026-12-06
 """
 
@@ -25,8 +25,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_dialogue_rollups"
-down_revision = "0003_dialogue"
+revision = "0005_dialogue_rollups"
+down_revision = "0004_accounts"
 branch_labels = None
 depends_on = None
 
