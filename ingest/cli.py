@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ingest.http import RunAborted
+from ingest.jobs import JobQueue, Worker
 from ingest.runlog import RunLog, RunReport
 from ingest.sources import RegistryError, Source, load_registry
 from ingest.store import Store
@@ -60,8 +62,11 @@ def echo_report(report: RunReport) -> None:
         click.echo(f"  … и ещё ошибок: {len(report.errors) - MAX_ERRORS_SHOWN}")
 
 
-def run_sources(sources: list[Source], stop: threading.Event | None = None, interactive: bool = False) -> list[RunReport]:
-    """Open the engine, run each source, close; progress bars only on a terminal."""
+def run_sources(
+    sources: list[Source], stop: threading.Event | None = None, interactive: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunReport]:
+    """Open the engine, run each source, close; progress bars only on a terminal (``progress``: also report)."""
     from ingest.pipeline import Pipeline
     from search_app.engine import SearchEngine
 
@@ -72,10 +77,21 @@ def run_sources(sources: list[Source], stop: threading.Event | None = None, inte
             pipeline = Pipeline(engine, stop=stop)
             for source in sources:
                 with tqdm(desc=source.name, unit=" зап.", disable=not interactive, leave=False) as bar:
-                    reports.append(pipeline.run(source, progress=bar.update))
+                    reports.append(pipeline.run(source, progress=_both(bar.update, progress)))
         finally:
             engine.close()
     return reports
+
+
+def _both(first: Callable[[int], object], second: Callable[[int], None] | None) -> Callable[[int], object]:
+    if second is None:
+        return first
+
+    def both(n: int) -> None:
+        first(n)
+        second(n)
+
+    return both
 
 
 @click.command("crawl")
@@ -118,7 +134,7 @@ def _print_status(limit: int, names: tuple[str, ...]) -> None:
 @click.command("schedule")
 @sources_option
 def schedule_cmd(registry: Path | None) -> None:
-    """Запускать сбор по расписанию источников (cron); остановка — Ctrl+C или SIGTERM."""
+    """Запускать сбор по расписанию источников (cron) и задания из консоли; остановка — Ctrl+C или SIGTERM."""
     from ingest import schedule
 
     sources = _registry(registry)
@@ -128,14 +144,34 @@ def schedule_cmd(registry: Path | None) -> None:
         scheduler, sources.values(), schedule.guarded(_job(sources, stop), busy), _last_started_reader(),
         dt.datetime.now(dt.UTC),
     )
-    jobs = scheduler.get_jobs()
-    if not jobs:
-        click.echo("Нет включённых источников с расписанием.")
-        return
-    click.echo(f"Планировщик: источников {len(jobs)}; сразу запускаются пропущенные: {', '.join(due) or 'нет'}.")
-    click.echo("Остановка — Ctrl+C или SIGTERM.")
-    schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
+    crawls = len(scheduler.get_jobs())
+    with Store.open(data_dir()) as store:
+        worker = queue_worker(store.engine, registry, stop)
+        schedule.add_queue_poller(scheduler, _guarded_poll(worker, busy))
+        click.echo(f"Планировщик: источников по расписанию {crawls}; сразу запускаются пропущенные: "
+                   f"{', '.join(due) or 'нет'}; задания из консоли проверяются каждые "
+                   f"{schedule.QUEUE_POLL_SECONDS:g} с.")
+        click.echo("Остановка — Ctrl+C или SIGTERM.")
+        schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
     click.echo("Планировщик остановлен.")
+
+
+def queue_worker(engine: Engine, registry: Path | None, stop: threading.Event) -> Worker:
+    """The worker that runs what the console queued: crawl now, reindex, rollback."""
+    from ingest.job_handlers import make_handlers, registry_reader
+
+    return Worker(JobQueue(engine), make_handlers(registry_reader(registry), stop), stop=stop)
+
+
+def _guarded_poll(worker: Worker, busy: threading.Lock) -> Callable[[], None]:
+    def poll() -> None:
+        with busy:
+            for job in iter(worker.run_once, None):
+                click.echo(f"задание {job.id} ({job.label}): {job.state_label} — {job.result or job.error or ''}")
+                if worker.stop.is_set():
+                    return
+
+    return poll
 
 
 def _job(sources: dict[str, Source], stop: threading.Event) -> Callable[[str], None]:

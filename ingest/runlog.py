@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from ingest.tables import crawl_errors, crawl_runs
 
@@ -78,6 +78,43 @@ class RunLog:
                 ):
                     errors[row.run_id].append(ErrorRecord(row.stage, row.url, row.message))
         return [_report(row, errors[row.id]) for row in runs]
+
+    def page(
+        self, source: str | None = None, status: str | None = None, limit: int = 30, offset: int = 0,
+    ) -> tuple[list[RunReport], int]:
+        """Runs newest first, filtered by source and status, and how many match in all (no errors loaded)."""
+        where = []
+        if source:
+            where.append(crawl_runs.c.source == source)
+        if status:
+            where.append(crawl_runs.c.status == status)
+        with self._engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(crawl_runs).where(*where)) or 0
+            rows = conn.execute(
+                select(crawl_runs).where(*where).order_by(crawl_runs.c.id.desc()).limit(limit).offset(offset)
+            ).all()
+        return [_report(row, []) for row in rows], int(total)
+
+    def get(self, run_id: int) -> RunReport | None:
+        """One run with its errors (in the order they came)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(crawl_runs).where(crawl_runs.c.id == run_id)).first()
+            if row is None:
+                return None
+            e = crawl_errors.c
+            errors = [
+                ErrorRecord(r.stage, r.url, r.message)
+                for r in conn.execute(select(e.stage, e.url, e.message).where(e.run_id == run_id).order_by(e.id))
+            ]
+        return _report(row, errors)
+
+    def latest_by_source(self) -> dict[str, RunReport]:
+        """The newest run of every source that ran, with its errors."""
+        newest = select(func.max(crawl_runs.c.id)).group_by(crawl_runs.c.source).scalar_subquery()
+        with self._engine.connect() as conn:
+            ids = list(conn.scalars(select(crawl_runs.c.id).where(crawl_runs.c.id.in_(newest))))
+        runs = [self.get(run_id) for run_id in ids]
+        return {r.source: r for r in runs if r is not None}
 
     def last_started(self, source: str) -> str | None:
         """Start time (ISO, UTC) of the source's latest run, for the scheduler's catch-up."""

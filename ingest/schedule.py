@@ -27,6 +27,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from ingest.sources import Source
 
@@ -76,6 +77,23 @@ def add_jobs(
             **extra,
         )
     return due
+
+
+QUEUE_JOB_ID = "queue"
+QUEUE_POLL_SECONDS = 5.0
+
+
+def add_queue_poller(scheduler: BaseScheduler, poll: Callable[[], None], every: float = QUEUE_POLL_SECONDS) -> None:
+    """Check the jobs table (crawls, reindex queued from the console) every ``every`` seconds.
+
+    It shares the scheduler's single executor thread with the cron crawls, so a
+    queued job never runs at the same time as a scheduled one.
+    """
+    scheduler.add_job(
+        poll, IntervalTrigger(seconds=every), id=QUEUE_JOB_ID, name="jobs queue",
+        max_instances=1, coalesce=True, misfire_grace_time=None, replace_existing=True,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
 
 
 def make_scheduler(timezone: str = TIMEZONE) -> BlockingScheduler:

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
     "SMTP_URL": None,  # None → MUNNAV_SMTP_URL / messages go to the log
     "RATELIMIT_STORAGE_URI": None,  # None → the database; or memcached://…, redis://…
+    "SOURCES_FILE": None,  # None → ingest/sources.toml (the registry the console shows)
 }
 
 
@@ -52,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         alerts_views,
         api,
         auth_views,
+        console_index,
+        console_runs,
         dialogue_views,
         editor_views,
         engine_ext,
@@ -77,6 +80,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
-    for area in (auth_views, account_views, editor_views, admin_views):
+    for area in (auth_views, account_views, editor_views, console_runs, console_index, admin_views):
         app.register_blueprint(area.bp)
     return app

@@ -114,3 +114,11 @@ class RolesForm(FlaskForm):
 
 class AllowlistForm(FlaskForm):
     domains = TextAreaField("Домены (по одному в строке)", validators=[Length(max=20_000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A consequential action: the box must be ticked (checked on the server)."""
+
+    confirm = BooleanField("Да, я понимаю последствия", validators=[
+        DataRequired("Отметьте подтверждение, чтобы продолжить."),
+    ])

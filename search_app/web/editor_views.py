@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from search_app.web.account_forms import ActionForm
 from search_app.web.login import authorize, requires, signed_in
-from search_app.web.services import accounts
+from search_app.web.services import accounts, console
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -14,7 +14,8 @@ bp = Blueprint("editor", __name__, url_prefix="/editor")
 @bp.get("/")
 @requires("console.view")
 def dashboard() -> str:
-    return render_template("editor/dashboard.html", pending=accounts().pending_approval())
+    return render_template("editor/dashboard.html", pending=accounts().pending_approval(),
+                           active=console().jobs.recent(100, active_only=True))
 
 
 @bp.get("/approvals")

@@ -12,8 +12,10 @@ import threading
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
+from ingest.job_handlers import registry_reader
 from search_app.accounts.links import LinkSigner
 from search_app.accounts.service import AccountService
+from search_app.console import ConsoleService
 from search_app.mail import Mailer
 from search_app.web.engine_ext import EXTENSION as ENGINE_EXTENSION
 
@@ -40,6 +42,9 @@ class Services:
     def accounts(self) -> AccountService:
         return AccountService(self.engine, LinkSigner(str(self.app.secret_key)))
 
+    def console(self) -> ConsoleService:
+        return ConsoleService(self.engine, registry_reader(self.app.config.get("SOURCES_FILE")))
+
 
 def init_app(app: Flask) -> Services:
     services = Services(app)
@@ -57,6 +62,10 @@ def db() -> Engine:
 
 def accounts() -> AccountService:
     return services().accounts()
+
+
+def console() -> ConsoleService:
+    return services().console()
 
 
 def mailer() -> Mailer:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from search_app.accounts.service import AccountService
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
 
-AREAS = ("auth", "account", "editor", "admin")
+AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "admin")
 WHO = ("anonymous", "official", "lawyer", "editor", "admin")
 
 
@@ -44,6 +44,14 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("GET", "/editor/", "/editor/", {}, EDITORS),
     ("GET", "/editor/approvals", "/editor/approvals", {}, EDITORS),
     ("POST", "/editor/approvals/<int:user_id>", "/editor/approvals/{pending}", {}, row(302, 403, 403, 302, 403)),
+    ("GET", "/editor/sources", "/editor/sources", {}, EDITORS),
+    ("POST", "/editor/sources/<name>/run", "/editor/sources/pravo-federal-laws/run", {}, row(302, 403, 403, 302, 403)),
+    ("GET", "/editor/runs", "/editor/runs", {}, EDITORS),
+    ("GET", "/editor/runs/<int:run_id>", "/editor/runs/1", {}, row(302, 403, 403, 404, 403)),
+    ("GET", "/editor/jobs", "/editor/jobs", {}, EDITORS),
+    ("GET", "/editor/jobs/<int:job_id>", "/editor/jobs/1", {}, EDITORS),  # queued by the POST above
+    ("GET", "/editor/index", "/editor/index", {}, EDITORS),
+    ("POST", "/editor/index/<any(reindex, rollback):kind>", "/editor/index/reindex", {}, row(302, 403, 403, 400, 403)),
     ("GET", "/admin/", "/admin/", {}, ADMINS),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
     ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),
