@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         alerts_views,
         api,
         auth_views,
+        console_documents,
         console_index,
         console_runs,
         dialogue_views,
@@ -80,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
-    for area in (auth_views, account_views, editor_views, console_runs, console_index, admin_views):
+    for area in (auth_views, account_views, editor_views, console_runs, console_index, console_documents,
+                 admin_views):
         app.register_blueprint(area.bp)
     return app

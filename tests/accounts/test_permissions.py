@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from search_app.accounts.service import AccountService
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
 
-AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "admin")
+AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "editor_docs", "admin")
 WHO = ("anonymous", "official", "lawyer", "editor", "admin")
 
 
@@ -52,6 +52,14 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("GET", "/editor/jobs/<int:job_id>", "/editor/jobs/1", {}, EDITORS),  # queued by the POST above
     ("GET", "/editor/index", "/editor/index", {}, EDITORS),
     ("POST", "/editor/index/<any(reindex, rollback):kind>", "/editor/index/reindex", {}, row(302, 403, 403, 400, 403)),
+    ("GET", "/editor/documents/", "/editor/documents/", {}, EDITORS),
+    ("GET", "/editor/documents/new", "/editor/documents/new", {}, EDITORS),
+    ("POST", "/editor/documents/new", "/editor/documents/new", {}, row(302, 403, 403, 400, 403)),
+    ("GET", "/editor/documents/<path:doc_id>/edit", "/editor/documents/act-131/edit", {}, EDITORS),
+    ("POST", "/editor/documents/<path:doc_id>/edit", "/editor/documents/act-131/edit", {}, row(302, 403, 403, 400, 403)),
+    ("GET", "/editor/documents/<path:doc_id>/history", "/editor/documents/act-131/history", {}, EDITORS),
+    ("POST", "/editor/documents/<path:doc_id>/<any(withdraw, restore):change>", "/editor/documents/act-131/withdraw",
+     {}, row(302, 403, 403, 302, 403)),  # unconfirmed: back to the history page, nothing withdrawn
     ("GET", "/admin/", "/admin/", {}, ADMINS),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
     ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),
