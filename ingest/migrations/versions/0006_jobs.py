@@ -1,7 +1,7 @@
 """The jobs queue: "run now" crawls, reindex and rollback queued by the console.
 
-Revision ID: 0005_jobs
-Revises: 0004_accounts
+Revision ID: 0006_jobs
+Revises: 0005_dialogue_rollups
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_jobs"
-down_revision = "0004_accounts"
+revision = "0006_jobs"
+down_revision = "0005_dialogue_rollups"
 branch_labels = None
 depends_on = None
 
