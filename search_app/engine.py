@@ -27,6 +27,7 @@ from search_app.citations import (
     act_statuses,
     cite_keys,
     cited_numbers,
+    lapsed_cites,
     with_derived_status,
 )
 from search_app.highlight import highlight_all, make_snippet
@@ -74,6 +75,7 @@ class SearchEngine:
         self._speller: Speller | None = None
         self._vocabulary: tuple[object, Vocabulary] | None = None
         self._recorder: SearchRecorder | None = None
+        self._statuses: tuple[object, ActStatuses] | None = None  # acts' statuses as of an index generation
 
     @classmethod
     def open(
@@ -154,12 +156,22 @@ class SearchEngine:
     def _result(self, plan: SearchPlan, raw: BackendHits, started: float) -> SearchResult:
         docs = self.store.get_many(doc_id for doc_id, _ in raw.hits)
         lemmas = plan.parsed.highlight_lemmas()
-        hits = [self._hit(docs[i], score, lemmas, plan) for i, score in raw.hits if i in docs]
+        outdated = self._outdated({i for i, d in docs.items() if d.kind == "consultation" and d.cites}, docs)
+        hits = [self._hit(docs[i], score, lemmas, plan, i in outdated) for i, score in raw.hits if i in docs]
         facets = {name: self._facet(name, raw.facets.get(name, []), plan.query) for name in FACET_FIELDS if name in raw.facets}
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today)
 
-    def _hit(self, doc: Document, score: float, lemmas: frozenset[str], plan: SearchPlan) -> Hit:
+    def _outdated(self, ids: set[str], docs: dict[str, Document]) -> set[str]:
+        """Which consultations among ``ids`` rely on a lapsed act (as the index ranks them)."""
+        if not ids:
+            return set()
+        generation = self.backend.generation()
+        if self._statuses is None or self._statuses[0] != generation:
+            self._statuses = (generation, self._act_statuses())
+        return {i for i in ids if lapsed_cites(docs[i], self._statuses[1])}
+
+    def _hit(self, doc: Document, score: float, lemmas: frozenset[str], plan: SearchPlan, outdated: bool = False) -> Hit:
         lead, body = doc.lead, doc.main_text
         text = lead or body
         snippet = make_snippet(text, self.analyzer, lemmas) if lemmas else make_snippet(text, self.analyzer, frozenset())
@@ -167,7 +179,7 @@ class SearchEngine:
             body_snippet = make_snippet(body, self.analyzer, lemmas)
             if "<mark>" in body_snippet:
                 snippet = body_snippet
-        finished = doc.is_finished(plan.today)
+        finished = outdated or doc.is_finished(plan.today)
         days_left = (doc.deadline - plan.today).days if doc.deadline and not finished else None
         return Hit(
             document=doc,

@@ -63,13 +63,19 @@ def test_consultation_citing_an_act_that_expires_is_demoted(engine: SearchEngine
         result = engine.search(SearchQuery(text="полномочия по дорогам", verbatim=True, with_facets=False))
         return [h.id for h in result.hits if h.id.startswith("k-roads")]
 
+    def finished() -> dict[str, bool]:
+        result = engine.search(SearchQuery(filters={"kind": ("consultation",)}, with_facets=False))
+        return {h.id: h.finished for h in result.hits}
+
     # Twins with equal text: the newer one is not ranked below for its date, only for its act.
     before = order()
     assert set(before) == {"k-roads", "k-roads-old"}
+    assert finished() == {"k-roads": False, "k-roads-old": False, "k-both": False}
     act = engine.get("a-old")
     assert act is not None
     engine.import_documents([Document.from_dict({**act.to_dict(), "status": "expired"})])
     assert order() == ["k-roads", "k-roads-old"]
+    assert finished() == {"k-roads": False, "k-roads-old": True, "k-both": True}  # results flag them too
     open_now = engine.search(SearchQuery(filters={"kind": ("consultation",)}, open_now=True, with_facets=False))
     assert {h.id for h in open_now.hits} == {"k-roads"}  # both old ones rely on the lapsed act
     assert engine.search(SearchQuery(filters={"kind": ("consultation",), "status": ("expired",)})).total == 2

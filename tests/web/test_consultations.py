@@ -98,7 +98,7 @@ def test_document_api_gives_cites_and_explanations(client: FlaskClient) -> None:
 
 def test_search_api_kind_and_cites_filters(client: FlaskClient) -> None:
     data = client.get("/api/v1/search?kind=consultation&sort=newest").get_json()
-    assert [h["id"] for h in data["hits"]] == ["k-new", "k-old"]
+    assert [(h["id"], h["finished"]) for h in data["hits"]] == [("k-new", False), ("k-old", True)]
     assert data["hits"][0]["snippet"]  # the question serves as the snippet
     assert [h["id"] for h in client.get("/api/v1/search?cites=257-ФЗ:13").get_json()["hits"]] == ["k-new"]
     bad = client.get("/api/v1/search?cites=257-ФЗ:ст13")
@@ -108,6 +108,7 @@ def test_search_api_kind_and_cites_filters(client: FlaskClient) -> None:
 def test_search_page_chip_for_the_cites_filter(client: FlaskClient) -> None:
     html = client.get("/search?kind=consultation&cites=131-ФЗ").get_data(as_text=True)
     assert "Ссылается на: 131-ФЗ" in html and 'href="/documents/k-old"' in html and 'href="/documents/k-new"' not in html
+    assert '<span class="pill pill--danger">Устарела</span>' in html
 
 
 def test_csv_and_atom_carry_consultations(client: FlaskClient) -> None:
