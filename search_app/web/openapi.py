@@ -167,6 +167,14 @@ SCHEMAS: dict[str, Any] = {
             "days_left": {"type": "integer", "nullable": True},
             "steps": {"type": "array", "items": {"type": "object"}},
             "related": {"type": "array", "items": {"type": "object"}},
+            "cites": {"type": "array", "description": "Консультация: нормы, на которые опирается ответ, как их нашла база",
+                      "items": {"type": "object", "properties": {
+                          "doc_number": {"type": "string"}, "article": {"type": "string"}, "title": _NULLABLE_STR,
+                          "url": _NULLABLE_STR, "found": {"type": "boolean"}, "level": {"type": "string"},
+                          "status": {"type": "string"}, "lapsed": {"type": "boolean"}}}},
+            "outdated": {"type": "boolean", "description": "Консультация опирается на акт, утративший силу"},
+            "explanations": {"type": "array", "items": {"type": "object"},
+                             "description": "Акт или статья: консультации, которые на них ссылаются"},
         },
     },
     "OpenSearchSuggestions": {
