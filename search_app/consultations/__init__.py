@@ -1,5 +1,7 @@
-"""Legal advice service: questions from officials, answers by lawyers (issue 21).
+"""Legal advice (issue 21): questions from officials, answers by lawyers.
 
-So far only the account-independent part: the citation picker's logic
-(``picker``). The queue, its tables and blueprint come with accounts.
+``model`` (pure: statuses, anonymisation, the published consultation),
+``picker`` and ``citations_form`` (pure: citations checked against the base),
+``tables`` + ``service`` (the queue in the project database), ``forms`` and
+``views`` (the thin ``/legal/`` blueprint).
 """

@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    from search_app.consultations import views as legal_views
     from search_app.web import (
         account_views,
         admin_views,
@@ -82,6 +83,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
     for area in (auth_views, account_views, editor_views, console_runs, console_index, console_documents,
-                 admin_views):
+                 admin_views, legal_views):
         app.register_blueprint(area.bp)
     return app

@@ -156,9 +156,78 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
+  function debounced(fn) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, DEBOUNCE_MS * 2);
+    };
+  }
+
+  function getJson(url, done) {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { done(data); } })
+      .catch(function () {});
+  }
+
+  function listItem(text, href, cls) {
+    var li = document.createElement("li");
+    li.className = cls || "related__item";
+    if (href) {
+      var a = document.createElement("a");
+      a.className = "related__title";
+      a.href = href;
+      a.textContent = text;
+      li.appendChild(a);
+    } else {
+      li.textContent = text;
+    }
+    return li;
+  }
+
+  // Ask a lawyer: answered consultations similar to the question, as it is typed.
+  function initAskSimilar(form) {
+    var list = document.getElementById("similar-list");
+    var fields = [form.elements.title, form.elements.text];
+    var update = debounced(function () {
+      var q = fields.map(function (f) { return f.value; }).join(" ").trim();
+      if (q.length < MIN_CHARS) { return; }
+      getJson(form.dataset.similarUrl + "?q=" + encodeURIComponent(q.slice(0, 300)), function (hits) {
+        list.textContent = "";
+        if (!hits.length) { list.appendChild(listItem("Похожих консультаций пока нет.", null, "muted")); }
+        hits.forEach(function (h) { list.appendChild(listItem(h.title, h.url)); });
+      });
+    });
+    fields.forEach(function (f) { f.addEventListener("input", update); });
+  }
+
+  // The lawyer's citation picker: each line checked against the base as it is typed.
+  function initCitePicker(form) {
+    var area = form.elements.cites;
+    var out = document.getElementById("cite-checks");
+    var update = debounced(function () {
+      out.textContent = "";
+      area.value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).forEach(function (line) {
+        var li = listItem(line + ": проверяется…", null, "cite-check");
+        out.appendChild(li);
+        getJson(form.dataset.checkUrl + "?q=" + encodeURIComponent(line), function (c) {
+          li.textContent = c.message;
+          li.className = "cite-check pill pill--" + c.level;
+        });
+      });
+    });
+    area.addEventListener("input", update);
+    update();
+  }
+
   onReady(function () {
     initAutosubmit();
     initFilters();
     document.querySelectorAll("[data-suggest]").forEach(initSuggest);
+    var ask = document.getElementById("ask-form");
+    if (ask) { initAskSimilar(ask); }
+    var answer = document.getElementById("answer-form");
+    if (answer) { initCitePicker(answer); }
   });
 })();
