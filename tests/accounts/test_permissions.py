@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from search_app.accounts.service import AccountService
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
 
-AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "editor_docs", "admin")
+AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "editor_docs", "admin", "legal")
 WHO = ("anonymous", "official", "lawyer", "editor", "admin")
 
 
@@ -20,6 +20,8 @@ def row(anonymous: int, official: int, lawyer: int, editor: int, admin: int) -> 
 SIGNED_IN_ONLY = row(302, 200, 200, 200, 200)
 EDITORS = row(302, 403, 403, 200, 403)
 ADMINS = row(302, 403, 403, 403, 200)
+OFFICIALS = row(302, 200, 403, 403, 403)
+LAWYERS = row(302, 403, 200, 403, 403)
 
 # (method, rule, url, expected status per role). POSTs carry a valid CSRF token
 # and the data given; {pending} is an official waiting for approval. Sign-out comes last.
@@ -60,6 +62,17 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("GET", "/editor/documents/<path:doc_id>/history", "/editor/documents/act-131/history", {}, EDITORS),
     ("POST", "/editor/documents/<path:doc_id>/<any(withdraw, restore):change>", "/editor/documents/act-131/withdraw",
      {}, row(302, 403, 403, 302, 403)),  # unconfirmed: back to the history page, nothing withdrawn
+    ("GET", "/legal/ask", "/legal/ask", {}, OFFICIALS),
+    ("POST", "/legal/ask", "/legal/ask", {}, row(302, 400, 403, 403, 403)),
+    ("GET", "/legal/similar", "/legal/similar?q=дороги", {}, OFFICIALS),
+    ("GET", "/legal/my", "/legal/my", {}, SIGNED_IN_ONLY),
+    ("GET", "/legal/my/<int:question_id>", "/legal/my/999", {}, row(302, 404, 404, 404, 404)),
+    ("GET", "/legal/questions", "/legal/questions", {}, LAWYERS),
+    ("GET", "/legal/questions/<int:question_id>", "/legal/questions/999", {}, row(302, 403, 404, 403, 403)),
+    ("POST", "/legal/questions/<int:question_id>/take", "/legal/questions/999/take", {}, row(302, 403, 404, 403, 403)),
+    ("POST", "/legal/questions/<int:question_id>/answer", "/legal/questions/999/answer", {},
+     row(302, 403, 404, 403, 403)),
+    ("GET", "/legal/cites/check", "/legal/cites/check?q=44-ФЗ", {}, LAWYERS),
     ("GET", "/admin/", "/admin/", {}, ADMINS),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
     ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),
