@@ -49,6 +49,9 @@ def test_an_official_asks_a_lawyer_answers_and_the_answer_is_found(page, legal_s
     page.wait_for_url(re.compile(r"/legal/my$"))
     page.click("text=Задать вопрос")
     page.wait_for_url(re.compile(r"/legal/ask$"))
+    page.locator("input[name=title]").press_sequentially("Снег на дороге между сёлами", delay=20)
+    # answered consultations on the subject show up as the question is typed
+    page.locator('#similar-list a[href="/documents/k-snow"]').wait_for()
     page.fill("input[name=title]", "Полномочия по содержанию дорог между сёлами")
     page.fill("textarea[name=text]", "Я Мария Смирнова, Устьянский округ. Чьи это полномочия — содержать "
                                      "дорогу между двумя сёлами, если она не в перечне дорог?")

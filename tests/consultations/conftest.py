@@ -33,10 +33,19 @@ ARTICLE_17 = {
 }
 
 
+ANSWERED = {
+    "id": "k-snow", "kind": "consultation", "title": "Уборка снега с дорог между сёлами зимой",
+    "question": "Кто чистит от снега дорогу между сёлами?", "answer": "Содержание дорог местного значения, включая "
+    "снегоочистку, — полномочие округа (статья 13 закона № 257-ФЗ).", "cites": [{"doc_number": "131-ФЗ"}],
+    "published": "2025-01-15",
+}
+
+
 def add_article(root: Path) -> Path:
+    """Article 17 of 131-ФЗ and one answered consultation, next to the web fixture corpus."""
     engine = SearchEngine(Store(root / "store.sqlite3"), EmbeddedBackend(root / "index"))
     try:
-        engine.import_documents([Document.from_dict(ARTICLE_17)])
+        engine.import_documents([Document.from_dict(ARTICLE_17), Document.from_dict(ANSWERED)])
     finally:
         engine.close()
     return root
