@@ -19,7 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None → MUNNAV_DATABASE_URL, else SQLite in DATA_DIR
     "PER_PAGE": 10,
     "FEED_SIZE": 50,
-    "EXPORT_LIMIT": 50_000,
+    "EXPORT_LIMIT": 50_000,  # rows of one CSV export for a signed-in user
+    "EXPORT_LIMIT_ANONYMOUS": 5_000,  # rows for everyone else
+    "EXPORT_RATE_LIMIT": "10 per minute",  # CSV exports per client address (web/limits.py)
     "JSON_AS_ASCII": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
