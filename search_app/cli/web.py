@@ -6,12 +6,18 @@ runs several worker processes; each opens its own engine and index readers.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
 from gunicorn.app.base import BaseApplication
+
+from search_app.cli.serving import default_public_url, port_problem, private_memcached
+from search_app.settings import SETTINGS
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -41,24 +47,59 @@ def default_workers() -> int:
               help="Потоков в каждом процессе.")
 def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
     """Запустить веб-приложение и API."""
+    problem = port_problem(host, port)
+    if problem:
+        click.echo(f"Ошибка: {problem}", err=True)
+        sys.exit(1)
     _check_store()
     processes = workers or default_workers()
-    click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
-    MunnavServer(
-        {
-            "bind": f"{host}:{port}",
-            "workers": processes,
-            "threads": threads,
-            "worker_class": "gthread",
-            "timeout": 60,
-            "graceful_timeout": 10,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "munnav",
-            "worker_exit": _worker_exit,
-        }
-    ).run()
+    os.environ.setdefault(SETTINGS["public_url"].env, default_public_url(host, port))
+    with rate_limit_storage(processes) as processes:
+        click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
+        MunnavServer(
+            {
+                "bind": f"{host}:{port}",
+                "workers": processes,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "munnav",
+                "worker_exit": _worker_exit,
+            }
+        ).run()
+
+
+@contextlib.contextmanager
+def rate_limit_storage(processes: int) -> Iterator[int]:
+    """Make every worker count rate limits in one place; yields the number of workers.
+
+    ``MUNNAV_RATELIMIT_STORAGE`` wins; one process counts in its own memory; several
+    share a private memcached. Without memcached, one process is started rather than
+    several that would each allow the full limit.
+    """
+    env = SETTINGS["ratelimit_storage"].env
+    if os.environ.get(env) or processes == 1:
+        yield processes
+        return
+    with private_memcached() as uri:
+        if uri is None:
+            click.echo(
+                f"Внимание: memcached не установлен и {env} не задан — запускаю один процесс, "
+                "чтобы ограничения на выгрузки считались верно. Установите memcached "
+                f"(apt-get install memcached) или задайте {env}=memcached://… или redis://….",
+                err=True,
+            )
+            yield 1
+            return
+        os.environ[env] = uri
+        try:
+            yield processes
+        finally:
+            os.environ.pop(env, None)
 
 
 def _check_store() -> None:

@@ -29,6 +29,7 @@ from search_app.web.feeds import atom_feed, opensearch_description
 from search_app.web.limits import limit
 from search_app.web.pagination import paginate
 from search_app.web.params import parse_search
+from search_app.web.public import public_request_url, public_url
 from search_app.web.search_page import search_context
 from search_app.web.urlstate import UrlState
 
@@ -45,7 +46,9 @@ def request_state() -> UrlState:
 
 
 def doc_url(doc_id: str, external: bool = False) -> str:
-    return url_for("pages.document", doc_id=doc_id, _external=external)
+    if external:
+        return public_url("pages.document", doc_id=doc_id)
+    return url_for("pages.document", doc_id=doc_id)
 
 
 @bp.get("/")
@@ -111,8 +114,8 @@ def atom_response(state: UrlState, title: str | None = None) -> Response:
     body = atom_feed(
         result,
         title or feed_title(query),
-        self_url=request.url,
-        html_url=state.without("page").url(url_for("pages.search", _external=True)),
+        self_url=public_request_url(),
+        html_url=state.without("page").url(public_url("pages.search")),
         doc_url=lambda doc_id: doc_url(doc_id, external=True),
     )
     return Response(body, mimetype="application/atom+xml")
@@ -237,9 +240,9 @@ def now() -> tuple[str, int]:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    search_url = url_for("pages.search", _external=True) + "?q={searchTerms}"
-    suggest_url = url_for("api.suggest", _external=True) + "?format=opensearch&q={searchTerms}"
-    icon = url_for("static", filename="img/favicon.svg", _external=True)
+    search_url = public_url("pages.search") + "?q={searchTerms}"
+    suggest_url = public_url("api.suggest") + "?format=opensearch&q={searchTerms}"
+    icon = public_url("static", filename="img/favicon.svg")
     return Response(opensearch_description(search_url, suggest_url, icon),
                     mimetype="application/opensearchdescription+xml")
 

@@ -86,3 +86,10 @@ def test_csv_exports_are_rate_limited_in_russian(limited_app: Flask) -> None:
     assert "Слишком много выгрузок" in refused.get_data(as_text=True)
     assert int(refused.headers["Retry-After"]) > 0
     assert client.get("/search").status_code == 200  # searching is not limited
+
+
+def test_a_query_the_engine_refuses_is_a_400_not_a_broken_csv_stream(client: FlaskClient) -> None:
+    """Found by the fuzz: the engine's own checks ran inside the stream, after the 200."""
+    response = client.get("/search.csv?q=-")
+    assert response.status_code == 400
+    assert "нет слов для поиска" in response.get_data(as_text=True)
