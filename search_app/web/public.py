@@ -10,7 +10,7 @@ taken from them.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Flask, current_app, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,8 +42,9 @@ def public_root() -> str:
 
 
 def public_request_url() -> str:
-    """This request's URL (path and query) under the configured public address."""
-    return public_root() + request.full_path.rstrip("?")
+    """This request's URL (path and query, percent-encoded) under the configured public address."""
+    query = urlencode(list(request.args.items(multi=True)))
+    return public_root() + quote(request.path) + (f"?{query}" if query else "")
 
 
 def init_app(app: Flask) -> None:
