@@ -62,8 +62,9 @@ def test_from_pairs_drops_repeats_in_linear_time() -> None:
 
 
 @pytest.fixture
-def limited_app(web_data_dir: Path) -> Iterator[Flask]:
-    app = create_app({"DATA_DIR": str(web_data_dir), "TESTING": True, "ELASTICSEARCH_URL": "",
+def limited_app(web_data_dir: Path, web_database: str | None) -> Iterator[Flask]:
+    app = create_app({"DATA_DIR": str(web_data_dir), "DATABASE_URL": web_database, "TESTING": True,
+                      "ELASTICSEARCH_URL": "",
                       "EXPORT_LIMIT_ANONYMOUS": 5, "EXPORT_RATE_LIMIT": "2 per minute",
                       "RATELIMIT_STORAGE_URI": "memory://"})
     yield app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +15,20 @@ PUBLIC = "https://navigator.example.ru"
 ABSOLUTE_PAGES = ["/opensearch.xml", "/search.atom?q=конкурс", "/search.csv?q=конкурс", "/api/v1/openapi.json"]
 
 
-def make_app(data_dir: Path, **config: object) -> Flask:
-    return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "ELASTICSEARCH_URL": "", **config})
+@pytest.fixture
+def make_app(web_data_dir: Path, web_database: str | None) -> Callable[..., Flask]:
+    """An app over the web fixture data with extra settings."""
+
+    def build(**config: object) -> Flask:
+        return create_app({"DATA_DIR": str(web_data_dir), "DATABASE_URL": web_database, "TESTING": True,
+                           "ELASTICSEARCH_URL": "", **config})
+
+    return build
 
 
 @pytest.fixture
-def public_app(web_data_dir: Path) -> Iterator[Flask]:
-    app = make_app(web_data_dir, PUBLIC_URL=PUBLIC)
+def public_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    app = make_app(PUBLIC_URL=PUBLIC)
     yield app
     app.extensions["munnav"].close()
 
@@ -54,13 +61,13 @@ def test_without_a_public_url_the_host_header_is_still_ignored(app: Flask, path:
 
 
 @pytest.mark.parametrize("bad", ["navigator.example.ru", "javascript:alert(1)", "https://x.ru/путь?a=1", "ftp://x.ru"])
-def test_a_bad_public_url_stops_the_start(web_data_dir: Path, bad: str) -> None:
+def test_a_bad_public_url_stops_the_start(make_app: Callable[..., Flask], bad: str) -> None:
     with pytest.raises(ValueError, match="MUNNAV_PUBLIC_URL"):
-        make_app(web_data_dir, PUBLIC_URL=bad)
+        make_app(PUBLIC_URL=bad)
 
 
-def test_forwarded_headers_are_ignored_without_proxy_fix(web_data_dir: Path) -> None:
-    app = make_app(web_data_dir, EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
+def test_forwarded_headers_are_ignored_without_proxy_fix(make_app: Callable[..., Flask]) -> None:
+    app = make_app(EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
     try:
         client = app.test_client()
         response = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
@@ -72,8 +79,8 @@ def test_forwarded_headers_are_ignored_without_proxy_fix(web_data_dir: Path) -> 
         app.extensions["munnav"].close()
 
 
-def test_proxy_fix_when_configured_and_hsts_over_https(web_data_dir: Path) -> None:
-    app = make_app(web_data_dir, PROXY_FIX=1)
+def test_proxy_fix_when_configured_and_hsts_over_https(make_app: Callable[..., Flask]) -> None:
+    app = make_app(PROXY_FIX=1)
     try:
         client = app.test_client()
         secure = client.get("/healthz", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
@@ -85,8 +92,8 @@ def test_proxy_fix_when_configured_and_hsts_over_https(web_data_dir: Path) -> No
         app.extensions["munnav"].close()
 
 
-def test_proxy_fix_gives_the_client_address_to_the_export_limit(web_data_dir: Path) -> None:
-    app = make_app(web_data_dir, PROXY_FIX=1, EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
+def test_proxy_fix_gives_the_client_address_to_the_export_limit(make_app: Callable[..., Flask]) -> None:
+    app = make_app(PROXY_FIX=1, EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
     try:
         client = app.test_client()
         assert client.get("/search.csv", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
