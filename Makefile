@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint index browser postgres memcached clean
+.PHONY: run test install lint index browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,25 +34,16 @@ postgres:
 		|| echo "WARNING: postgresql could not be installed; PostgreSQL tests will be skipped"; \
 	fi
 
-# Debian's memcached: the rate-limit counters that «munnav serve» workers share
-# (without it, and without MUNNAV_RATELIMIT_STORAGE, serve starts one process).
-memcached:
-	@if ! command -v memcached >/dev/null 2>&1; then \
-		echo "Installing Debian memcached for shared rate limits"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq memcached) \
-		|| echo "WARNING: memcached could not be installed; munnav serve will run one process"; \
-	fi
-
 index: install
 	$(BIN)/munnav init-sample
 
-run: index memcached
+run: index
 	$(BIN)/munnav serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser postgres memcached
+test: install browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

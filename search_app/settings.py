@@ -40,10 +40,10 @@ SETTINGS: dict[str, Setting] = {
         "MUNNAV_HSTS_MAX_AGE", "31536000",
         "Strict-Transport-Security для ответов по HTTPS, секунд; 0 — не отправлять.",
     ),
-    "ratelimit_storage": Setting(
-        "MUNNAV_RATELIMIT_STORAGE", "",
-        "Где хранить счётчики ограничений (memcached://…, redis://…); пусто — «munnav serve» "
-        "запускает свой memcached для нескольких процессов, один процесс считает сам.",
+    "ratelimit_storage_uri": Setting(
+        "MUNNAV_RATELIMIT_STORAGE_URI", "",
+        "Где хранить счётчики ограничений (memcached://…, redis://…); пусто — в базе данных "
+        "проекта, общей для всех процессов (search_app/rate_limit_storage.py).",
     ),
 }
 

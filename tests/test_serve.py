@@ -1,9 +1,8 @@
-"""``munnav serve`` before gunicorn: a busy port in Russian, one rate-limit store for all
-workers, absolute links to the address it listens on (issue 16, items 7, 8, 11)."""
+"""``munnav serve``: a busy port in Russian before gunicorn starts; its workers share one
+export limit; absolute links go to the address it listens on (issue 16, items 7, 8, 11)."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import urllib.error
 import urllib.request
@@ -40,12 +39,11 @@ def get_status(url: str) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("memcached") is None, reason="memcached не установлен (make test ставит его)")
 def test_workers_share_one_export_limit_and_link_to_the_served_address(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MUNNAV_EXPORT_RATE_LIMIT", "3 per minute")
-    monkeypatch.delenv("MUNNAV_RATELIMIT_STORAGE", raising=False)
+    monkeypatch.delenv("MUNNAV_RATELIMIT_STORAGE_URI", raising=False)  # the project database
     monkeypatch.delenv("MUNNAV_PUBLIC_URL", raising=False)
     data_dir = build_data_dir(tmp_path / "data")
     with running_server(data_dir, workers=2) as port:

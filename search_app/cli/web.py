@@ -6,17 +6,15 @@ runs several worker processes; each opens its own engine and index readers.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
 from gunicorn.app.base import BaseApplication
 
-from search_app.cli.serving import default_public_url, port_problem, private_memcached
+from search_app.cli.serving import default_public_url, port_problem
 from search_app.settings import SETTINGS
 
 if TYPE_CHECKING:
@@ -54,52 +52,22 @@ def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
     _check_store()
     processes = workers or default_workers()
     os.environ.setdefault(SETTINGS["public_url"].env, default_public_url(host, port))
-    with rate_limit_storage(processes) as processes:
-        click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
-        MunnavServer(
-            {
-                "bind": f"{host}:{port}",
-                "workers": processes,
-                "threads": threads,
-                "worker_class": "gthread",
-                "timeout": 60,
-                "graceful_timeout": 10,
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": "warning",
-                "proc_name": "munnav",
-                "worker_exit": _worker_exit,
-            }
-        ).run()
-
-
-@contextlib.contextmanager
-def rate_limit_storage(processes: int) -> Iterator[int]:
-    """Make every worker count rate limits in one place; yields the number of workers.
-
-    ``MUNNAV_RATELIMIT_STORAGE`` wins; one process counts in its own memory; several
-    share a private memcached. Without memcached, one process is started rather than
-    several that would each allow the full limit.
-    """
-    env = SETTINGS["ratelimit_storage"].env
-    if os.environ.get(env) or processes == 1:
-        yield processes
-        return
-    with private_memcached() as uri:
-        if uri is None:
-            click.echo(
-                f"Внимание: memcached не установлен и {env} не задан — запускаю один процесс, "
-                "чтобы ограничения на выгрузки считались верно. Установите memcached "
-                f"(apt-get install memcached) или задайте {env}=memcached://… или redis://….",
-                err=True,
-            )
-            yield 1
-            return
-        os.environ[env] = uri
-        try:
-            yield processes
-        finally:
-            os.environ.pop(env, None)
+    click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
+    MunnavServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": processes,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "munnav",
+            "worker_exit": _worker_exit,
+        }
+    ).run()
 
 
 def _check_store() -> None:

@@ -75,7 +75,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         mp.delenv("ELASTICSEARCH_URL", raising=False)
         data_dir = build_data_dir(tmp_path_factory.mktemp("fuzz-data"))
         app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "ELASTICSEARCH_URL": "",
-                          "EXPORT_RATE_LIMIT": "1000000 per minute", "RATELIMIT_STORAGE": "memory://"})
+                          "EXPORT_RATE_LIMIT": "1000000 per minute", "RATELIMIT_STORAGE_URI": "memory://"})
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash must show as the 500 a user would get
         yield app
         app.extensions["munnav"].close()

@@ -67,7 +67,7 @@ def test_a_bad_public_url_stops_the_start(make_app: Callable[..., Flask], bad: s
 
 
 def test_forwarded_headers_are_ignored_without_proxy_fix(make_app: Callable[..., Flask]) -> None:
-    app = make_app(EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
+    app = make_app(EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE_URI="memory://")
     try:
         client = app.test_client()
         response = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
@@ -93,7 +93,7 @@ def test_proxy_fix_when_configured_and_hsts_over_https(make_app: Callable[..., F
 
 
 def test_proxy_fix_gives_the_client_address_to_the_export_limit(make_app: Callable[..., Flask]) -> None:
-    app = make_app(PROXY_FIX=1, EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE="memory://")
+    app = make_app(PROXY_FIX=1, EXPORT_RATE_LIMIT="1 per minute", RATELIMIT_STORAGE_URI="memory://")
     try:
         client = app.test_client()
         assert client.get("/search.csv", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 200
