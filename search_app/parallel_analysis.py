@@ -12,6 +12,7 @@ import atexit
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +28,25 @@ Finish = Callable[[dict[str, Any]], dict[str, Any]]
 PARALLEL_MIN_DOCS = 5_000  # below this, starting a worker costs more than it saves
 CHUNK = 500
 IN_FLIGHT = 4
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: end this worker as soon as its parent is gone.
+
+    A worker blocks on the pool's call queue, whose pipe it holds both ends of, so
+    a killed parent (``kill -9`` of an import) never gives it EOF: it would live on
+    under PID 1, and keep multiprocessing's resource tracker alive with it. The
+    parent's pid is watched rather than ``PR_SET_PDEATHSIG``, which fires when the
+    *thread* that started the worker ends, and pools start workers from any thread.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="munnav-parent-watch", daemon=True).start()
 
 
 def _build_chunk(docs: list[Document], finish: Finish) -> list[dict[str, Any]]:
@@ -75,7 +95,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         if pool is None:
             # "spawn": the parent may already run index-writer threads, which fork would copy.
             context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                       initializer=_exit_with_parent, initargs=(os.getpid(),))
             _pools[workers] = pool
             if len(_pools) == 1:
                 atexit.register(shutdown)

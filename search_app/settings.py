@@ -25,6 +25,26 @@ SETTINGS: dict[str, Setting] = {
     "elasticsearch_url": Setting("ELASTICSEARCH_URL", "", "Адрес Elasticsearch; пусто — встроенный движок."),
     "es_index": Setting("MUNNAV_ES_INDEX", "munnav-documents", "Имя псевдонима индекса в Elasticsearch."),
     "sample_dir": Setting("MUNNAV_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Образцовый корпус."),
+    "public_url": Setting(
+        "MUNNAV_PUBLIC_URL", "",
+        "Адрес сайта для абсолютных ссылок (OpenSearch, Atom, CSV, OpenAPI), например "
+        "https://navigator.example.ru; заголовку Host не доверяем. Пусто — адрес, на котором "
+        "слушает «munnav serve».",
+    ),
+    "proxy_fix": Setting(
+        "MUNNAV_PROXY_FIX", "0",
+        "Сколько обратных прокси стоит перед приложением; им доверяем X-Forwarded-For, -Proto, "
+        "-Prefix (адрес клиента для ограничений, HTTPS для HSTS). 0 — заголовки не читаем.",
+    ),
+    "hsts_max_age": Setting(
+        "MUNNAV_HSTS_MAX_AGE", "31536000",
+        "Strict-Transport-Security для ответов по HTTPS, секунд; 0 — не отправлять.",
+    ),
+    "ratelimit_storage_uri": Setting(
+        "MUNNAV_RATELIMIT_STORAGE_URI", "",
+        "Где хранить счётчики ограничений (memcached://…, redis://…); пусто — в базе данных "
+        "проекта, общей для всех процессов (search_app/rate_limit_storage.py).",
+    ),
 }
 
 

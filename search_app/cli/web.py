@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 from gunicorn.app.base import BaseApplication
+
+from search_app.cli.serving import default_public_url, port_problem
+from search_app.settings import SETTINGS
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -41,8 +45,13 @@ def default_workers() -> int:
               help="Потоков в каждом процессе.")
 def serve_cmd(host: str, port: int, workers: int | None, threads: int) -> None:
     """Запустить веб-приложение и API."""
+    problem = port_problem(host, port)
+    if problem:
+        click.echo(f"Ошибка: {problem}", err=True)
+        sys.exit(1)
     _check_store()
     processes = workers or default_workers()
+    os.environ.setdefault(SETTINGS["public_url"].env, default_public_url(host, port))
     click.echo(f"Муниципальный навигатор: http://{host}:{port}/ (процессов: {processes}, потоков: {threads})")
     MunnavServer(
         {

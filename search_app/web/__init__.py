@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from search_app.settings import data_dir
+from search_app.settings import SETTINGS, data_dir
 from search_app.web.login import COOKIE_DEFAULTS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -19,7 +19,12 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None → MUNNAV_DATABASE_URL, else SQLite in DATA_DIR
     "PER_PAGE": 10,
     "FEED_SIZE": 50,
-    "EXPORT_LIMIT": 50_000,
+    "EXPORT_LIMIT": 50_000,  # rows of one CSV export for a signed-in user
+    "EXPORT_LIMIT_ANONYMOUS": 5_000,  # rows for everyone else
+    "EXPORT_RATE_LIMIT": "10 per minute",  # CSV exports per client address (web/limits.py)
+    "PUBLIC_URL": SETTINGS["public_url"].default,  # see web/public.py
+    "PROXY_FIX": int(SETTINGS["proxy_fix"].default),
+    "HSTS_MAX_AGE": int(SETTINGS["hsts_max_age"].default),
     "JSON_AS_ASCII": False,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
@@ -64,12 +69,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         limits,
         login,
         pages,
+        public,
         security,
         services,
         signin_methods,
         templating,
     )
 
+    public.init_app(app)
     engine_ext.init_app(app)
     services.init_app(app)
     security.init_app(app)

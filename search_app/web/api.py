@@ -11,6 +11,7 @@ from search_app.web.engine_ext import get_engine
 from search_app.web.login import token_user
 from search_app.web.openapi import OPENSEARCH_SUGGESTIONS, openapi_document
 from search_app.web.params import parse_search
+from search_app.web.public import public_root
 from search_app.web.urlstate import UrlState
 
 bp = Blueprint("api", __name__)
@@ -58,7 +59,7 @@ def suggest() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))
+    return jsonify(openapi_document(public_root() + "/api/v1"))
 
 
 @bp.get("/me")

@@ -12,6 +12,7 @@ from search_app.mail import MailError, Message
 from search_app.web.account_forms import ResetForm, ResetRequestForm, SignInForm, SignUpForm
 from search_app.web.limits import limit
 from search_app.web.login import end_session, redirect_back, signed_in, start_session
+from search_app.web.public import public_url
 from search_app.web.services import accounts, mailer
 from search_app.web.signin_methods import external_methods
 
@@ -81,7 +82,7 @@ def signup() -> Response | tuple[str, int] | str:
             )
             user = result.user
             if result.created or not user.is_confirmed:
-                link = url_for("auth.confirm", token=accounts().confirm_token(user), _external=True)
+                link = public_url("auth.confirm", token=accounts().confirm_token(user))
                 _send(form.email.data, "Подтвердите адрес электронной почты",
                       "Вы зарегистрировались в «Муниципальном навигаторе».\n"
                       f"Чтобы подтвердить адрес, откройте ссылку (действует 3 дня):\n{link}\n\n"
@@ -89,7 +90,7 @@ def signup() -> Response | tuple[str, int] | str:
             else:
                 _send(form.email.data, "Попытка регистрации",
                       "Кто-то пытался зарегистрироваться с вашим адресом, но учётная запись уже есть.\n"
-                      f"Если вы забыли пароль, восстановите его: {url_for('auth.reset_request', _external=True)}")
+                      f"Если вы забыли пароль, восстановите его: {public_url('auth.reset_request')}")
             # The same answer whether the address was new or not (no enumeration).
             return render_template("auth/check_mail.html", purpose="signup")
     return render_template("auth/signup.html", form=form)
@@ -118,7 +119,7 @@ def reset_request() -> str | tuple[str, int]:
                 return render_template("auth/reset_request.html", form=form), 400
             found = accounts().reset_token_for(form.email.data)
             if found is not None:
-                link = url_for("auth.reset", token=found[1], _external=True)
+                link = public_url("auth.reset", token=found[1])
                 _send(form.email.data, "Восстановление пароля",
                       f"Чтобы задать новый пароль, откройте ссылку (действует 1 час, один раз):\n{link}\n\n"
                       "Если вы не просили сменить пароль, просто удалите это письмо.")
@@ -147,7 +148,7 @@ def reset(token: str) -> Response | str | tuple[str, int]:
 @bp.get("/login/<name>")
 def external_begin(name: str) -> Response:
     method = external_methods().get(name) or abort(404)
-    return method.begin(url_for("auth.external_finish", name=name, _external=True))
+    return method.begin(public_url("auth.external_finish", name=name))
 
 
 @bp.get("/login/<name>/callback")

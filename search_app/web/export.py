@@ -43,7 +43,17 @@ def csv_rows(
     query: SearchQuery, search: Callable[[SearchQuery], SearchResult], doc_url: Callable[[str], str],
     limit: int,
 ) -> Iterator[str]:
-    """Header, then every hit of every page (each document once), as CSV text chunks."""
+    """Header, then every hit of every page (each document once, at most ``limit``), as CSV
+    text chunks. The first page is searched before this returns, so a query the engine
+    refuses raises ``QueryError`` here (a 400) rather than in the middle of a 200 stream."""
+    base = replace(query, with_facets=False, per_page=EXPORT_PAGE)
+    return _chunks(base, search(replace(base, page=1)), search, doc_url, limit)
+
+
+def _chunks(
+    base: SearchQuery, first: SearchResult, search: Callable[[SearchQuery], SearchResult],
+    doc_url: Callable[[str], str], limit: int,
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
 
@@ -56,16 +66,15 @@ def csv_rows(
     writer.writerow(COLUMNS)
     yield "\ufeff" + flush()  # BOM: spreadsheet programs then read UTF-8 correctly
     seen: set[str] = set()
-    page = 1
-    base = replace(query, with_facets=False, per_page=EXPORT_PAGE)
-    while len(seen) < limit:
-        result = search(replace(base, page=page))
+    page, result = 1, first
+    while True:
         for hit in result.hits:
             if hit.id in seen or len(seen) >= limit:
                 continue
             seen.add(hit.id)
             writer.writerow(row(hit.document, doc_url(hit.id)))
         yield flush()
-        if page >= result.pages or not result.hits:
+        if len(seen) >= limit or page >= result.pages or not result.hits:
             return
         page += 1
+        result = search(replace(base, page=page))

@@ -137,7 +137,7 @@ def build_chips(query: SearchQuery, state: UrlState, path: str) -> list[Chip]:
         values = state.getlist(param) if field == "cites" else query.selected(field)
         for value in values:
             label = f"{FILTER_TITLES[field]}: {value_label(field, value)}"
-            chips.append(Chip(label, state.without(param, value).url(path)))
+            chips.append(Chip(label, state.without_url(param, value, path)))
     if query.year_from or query.year_to:
         label = "Годы: " + " – ".join(str(y) if y else "…" for y in (query.year_from, query.year_to))
         chips.append(Chip(label, state.without_all(("year_from", "year_to")).url(path)))

@@ -8,9 +8,11 @@ Views take a limit as a context manager: ``with limit("10 per minute", key):``.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, make_response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
@@ -19,6 +21,7 @@ from search_app.web.errors import error_response
 from search_app.web.services import EXTENSION as SERVICES
 
 EXTENSION = "munnav.limiter"
+TOO_MANY = "Слишком много попыток. Подождите немного и попробуйте снова."
 
 
 def init_app(app: Flask) -> Limiter:
@@ -35,8 +38,14 @@ def init_app(app: Flask) -> Limiter:
     app.extensions[EXTENSION] = limiter
 
     @app.errorhandler(RateLimitExceeded)
-    def too_many(exc: RateLimitExceeded) -> tuple:
-        return error_response(429, "Слишком много попыток. Подождите немного и попробуйте снова.")
+    def too_many(exc: RateLimitExceeded) -> Response:
+        # A limit may say what was refused (``error_message``); else the sign-in wording.
+        message = exc.description if exc.limit.error_message else TOO_MANY
+        response = make_response(error_response(429, message))
+        current = limiter.current_limit
+        if current is not None:
+            response.headers["Retry-After"] = str(max(1, math.ceil(current.reset_at - time.time())))
+        return response
 
     return limiter
 
@@ -45,13 +54,16 @@ def limiter() -> Limiter:
     return current_app.extensions[EXTENSION]
 
 
-def limit(rate: str, key: Callable[[], str] | None = None, scope: str | None = None):  # noqa: ANN201 - a RouteLimit
+def limit(  # noqa: ANN201 - a RouteLimit
+    rate: str, key: Callable[[], str] | None = None, scope: str | None = None, message: str | None = None,
+):
     """A limit to enter inside a view: ``with limit("10 per minute"):`` (429 when exceeded).
 
     ``key`` identifies who is counted (default: the client address); ``scope``
-    separates counters of different limits at the same place.
+    separates counters of different limits at the same place; ``message`` is the
+    Russian text of the 429 (default: too many attempts).
     """
-    return limiter().limit(rate, key_func=key or get_remote_address, scope=scope)
+    return limiter().limit(rate, key_func=key or get_remote_address, scope=scope, error_message=message)
 
 
 def client_address() -> str:

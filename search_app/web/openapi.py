@@ -6,11 +6,12 @@ from typing import Any
 
 from ingest.document import KINDS, STATUSES
 from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR, SORTS
+from search_app.web.params import MAX_VALUES_PER_PARAM
 
 
 def _param(name: str, description: str, schema: dict[str, Any], many: bool = False) -> dict[str, Any]:
     if many:
-        schema = {"type": "array", "items": schema}
+        schema = {"type": "array", "items": schema, "maxItems": MAX_VALUES_PER_PARAM}
     out: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
     if many:
         out.update(style="form", explode=True)

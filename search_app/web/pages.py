@@ -14,6 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_login import current_user
 
 from ingest.clock import today
 from ingest.document import KIND_LABELS
@@ -25,8 +26,10 @@ from search_app.web.engine_ext import get_engine
 from search_app.web.export import csv_rows
 from search_app.web.facets import value_label
 from search_app.web.feeds import atom_feed, opensearch_description
+from search_app.web.limits import limit
 from search_app.web.pagination import paginate
 from search_app.web.params import parse_search
+from search_app.web.public import public_request_url, public_url
 from search_app.web.search_page import search_context
 from search_app.web.urlstate import UrlState
 
@@ -43,7 +46,9 @@ def request_state() -> UrlState:
 
 
 def doc_url(doc_id: str, external: bool = False) -> str:
-    return url_for("pages.document", doc_id=doc_id, _external=external)
+    if external:
+        return public_url("pages.document", doc_id=doc_id)
+    return url_for("pages.document", doc_id=doc_id)
 
 
 @bp.get("/")
@@ -109,25 +114,35 @@ def atom_response(state: UrlState, title: str | None = None) -> Response:
     body = atom_feed(
         result,
         title or feed_title(query),
-        self_url=request.url,
-        html_url=state.without("page").url(url_for("pages.search", _external=True)),
+        self_url=public_request_url(),
+        html_url=state.without("page").url(public_url("pages.search")),
         doc_url=lambda doc_id: doc_url(doc_id, external=True),
     )
     return Response(body, mimetype="application/atom+xml")
 
 
+EXPORT_LIMIT_MESSAGE = "Слишком много выгрузок подряд. Подождите минуту и повторите."
+
+
+def export_row_limit() -> int:
+    """Rows one CSV export may hold: ``EXPORT_LIMIT`` signed in, fewer anonymously."""
+    signed_in = current_user.is_authenticated
+    return int(current_app.config["EXPORT_LIMIT" if signed_in else "EXPORT_LIMIT_ANONYMOUS"])
+
+
 @bp.get("/search.csv")
 def search_csv() -> Response:
+    with limit(current_app.config["EXPORT_RATE_LIMIT"], scope="export-csv", message=EXPORT_LIMIT_MESSAGE):
+        pass  # counted on entry: a refused export costs no search
     query = parse_search(request_state(), current_app.config["PER_PAGE"])
     engine = get_engine()
-    rows = csv_rows(
-        query, engine.search, lambda doc_id: doc_url(doc_id, external=True), current_app.config["EXPORT_LIMIT"]
-    )
+    row_limit = export_row_limit()
+    rows = csv_rows(query, engine.search, lambda doc_id: doc_url(doc_id, external=True), row_limit)
     filename = f"munnav-{today().isoformat()}.csv"
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Export-Row-Limit": str(row_limit)},
     )
 
 
@@ -225,9 +240,9 @@ def now() -> tuple[str, int]:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    search_url = url_for("pages.search", _external=True) + "?q={searchTerms}"
-    suggest_url = url_for("api.suggest", _external=True) + "?format=opensearch&q={searchTerms}"
-    icon = url_for("static", filename="img/favicon.svg", _external=True)
+    search_url = public_url("pages.search") + "?q={searchTerms}"
+    suggest_url = public_url("api.suggest") + "?format=opensearch&q={searchTerms}"
+    icon = public_url("static", filename="img/favicon.svg")
     return Response(opensearch_description(search_url, suggest_url, icon),
                     mimetype="application/opensearchdescription+xml")
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import math
 
 from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_YEAR, MIN_YEAR, QueryError, SearchQuery
-from search_app.web.urlstate import FILTER_PARAMS, UrlState
+from search_app.web.urlstate import FILTER_PARAMS, VIEW_PARAMS, UrlState
 
 # Kinds for which "open now" is on unless the user asks to see finished ones.
 DEADLINE_KINDS: frozenset[str] = frozenset({"measure", "competition"})
 DEFAULT_PER_PAGE = 10
 TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
 FALSE_VALUES = frozenset({"0", "false", "off", "no"})
+# Values one list parameter may carry: more than any facet offers in practice, few
+# enough that a page of chips and facet links stays cheap.
+MAX_VALUES_PER_PARAM = 100
 
 
 def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQuery:
     """Build the query the URL describes; raise ``QueryError`` (Russian) for bad values."""
+    check_repeats(state)
     filters = {field: tuple(state.getlist(param)) for param, field in FILTER_PARAMS.items() if state.has(param)}
     query = SearchQuery(
         text=state.get("q"),
@@ -31,6 +35,16 @@ def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQue
         verbatim=state.get("verbatim") == "1",
     )
     return query.validated()
+
+
+def check_repeats(state: UrlState) -> None:
+    """Refuse a list parameter repeated past ``MAX_VALUES_PER_PARAM`` (distinct values)."""
+    for param in (*FILTER_PARAMS, *VIEW_PARAMS):
+        count = len(state.getlist(param))
+        if count > MAX_VALUES_PER_PARAM:
+            raise QueryError(
+                f"Параметр {param} повторён {count} раз; допустимо не больше {MAX_VALUES_PER_PARAM}."
+            )
 
 
 def open_default(state: UrlState) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -28,6 +28,10 @@ HEADERS: dict[str, str] = {
 def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    max_age = int(current_app.config.get("HSTS_MAX_AGE") or 0)
+    # Over HTTPS only: directly, or as a proxy trusted through MUNNAV_PROXY_FIX reports it.
+    if request.is_secure and max_age > 0:
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
     return response
 
 
