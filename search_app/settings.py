@@ -24,6 +24,8 @@ SETTINGS: dict[str, Setting] = {
     ),
     "elasticsearch_url": Setting("ELASTICSEARCH_URL", "", "Адрес Elasticsearch; пусто — встроенный движок."),
     "es_index": Setting("MUNNAV_ES_INDEX", "munnav-documents", "Имя псевдонима индекса в Elasticsearch."),
+    "search_log_days": Setting("MUNNAV_SEARCH_LOG_DAYS", "365",
+                               "Сколько дней хранить журнал поисков (суточные сводки хранятся дольше)."),
     "sample_dir": Setting("MUNNAV_SAMPLE_DIR", str(PROJECT_ROOT / "data" / "sample"), "Образцовый корпус."),
     "public_url": Setting(
         "MUNNAV_PUBLIC_URL", "",

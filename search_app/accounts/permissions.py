@@ -58,6 +58,12 @@ def report_problem(user: User, obj: object) -> bool:
     return user.has_role("official") and user.is_approved
 
 
+@action("problem.moderate")
+def moderate_problems(user: User, obj: object) -> bool:
+    """Publish, merge, split, reject problems of the Municipal Dialogue and link their answers."""
+    return user.has_role("editor")
+
+
 @action("legal.ask")
 def ask_lawyer(user: User, obj: object) -> bool:
     return user.has_role("official") and user.is_approved

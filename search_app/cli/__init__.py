@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search_app.cli.reindex",
     "search_app.cli.bench",
     "search_app.cli.db",
+    "search_app.cli.dialogue",
     "search_app.cli.users",
     "ingest.cli",
 )

@@ -16,8 +16,16 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from ingest.clock import now_iso, today
+from search_app.accounts import audit
 from search_app.analysis.analyzer import Analyzer, get_analyzer
-from search_app.dialogue.clustering import best_match, problem_signature, report_terms, term_weights
+from search_app.dialogue.clustering import (
+    THRESHOLD,
+    best_match,
+    dice,
+    problem_signature,
+    report_terms,
+    term_weights,
+)
 from search_app.dialogue.rollups import bump_reports
 from search_app.dialogue.tables import problem_regions, problems, reports
 
@@ -196,6 +204,18 @@ class ProblemService:
         with self.engine.connect() as conn:
             return [(r, n) for r, n in conn.execute(stmt)]
 
+    def similar(self, text: str, topic: str, limit: int = 3) -> list[Problem]:
+        """Published problems of the topic that a report with ``text`` resembles, most similar first."""
+        terms = report_terms(text, self.analyzer)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(problems).where(problems.c.status == "published", problems.c.topic == topic)
+                                .order_by(problems.c.municipalities.desc()).limit(2000)).all()
+            weight = term_weights(_terms(t) for (t,) in conn.execute(
+                select(reports.c.terms).where(reports.c.topic == topic, reports.c.terms != "")))
+        scored = [(dice(terms, _terms(r.signature), weight), r) for r in rows]
+        ranked = sorted((x for x in scored if x[0] >= THRESHOLD), key=lambda x: (-x[0], x[1].id))
+        return [_problem(r) for _score, r in ranked[:limit]]
+
     def published(self, topic: str = "", limit: int = 50) -> list[Problem]:
         stmt = select(problems).where(problems.c.status == "published")
         if topic:
@@ -219,10 +239,12 @@ class ProblemService:
 
     # -- editors ---------------------------------------------------------------
 
-    def publish(self, problem_id: int) -> Problem:
+    def publish(self, problem_id: int, actor_id: int | None = None) -> Problem:
         """Publish a problem and its waiting reports."""
         problem = self._open_problem(problem_id)
         with self.engine.begin() as conn:
+            audit.record(conn, actor_id, "problem.publish", f"problem:{problem.id}", {"status": problem.status},
+                         {"status": "published"})
             conn.execute(update(problems).where(problems.c.id == problem.id)
                          .values(status="published", updated_at=now_iso()))
             conn.execute(update(reports).where(reports.c.problem_id == problem.id, reports.c.status == "pending")
@@ -230,7 +252,7 @@ class ProblemService:
             self._refresh(conn, [problem.id])
         return self._get(problem.id)
 
-    def reject(self, problem_id: int, reason: str) -> Problem:
+    def reject(self, problem_id: int, reason: str, actor_id: int | None = None) -> Problem:
         """Reject a problem's waiting reports with a reason the reporters see; a problem left with no
         published report is rejected as a whole."""
         reason = " ".join(reason.split())
@@ -238,6 +260,7 @@ class ProblemService:
             raise DialogueError("Укажите причину отклонения: её увидит автор обращения.")
         problem = self._open_problem(problem_id)
         with self.engine.begin() as conn:
+            audit.record(conn, actor_id, "problem.reject", f"problem:{problem.id}", None, {"reason": reason})
             conn.execute(update(reports).where(reports.c.problem_id == problem.id, reports.c.status == "pending")
                          .values(status="rejected", reason=reason))
             if problem.reports == 0:
@@ -246,12 +269,13 @@ class ProblemService:
             self._refresh(conn, [problem.id])
         return self._get(problem.id)
 
-    def merge(self, source_id: int, target_id: int) -> Problem:
+    def merge(self, source_id: int, target_id: int, actor_id: int | None = None) -> Problem:
         """Move every report of ``source`` into ``target``; reports joining a published problem are published."""
         if source_id == target_id:
             raise DialogueError("Проблему нельзя объединить с ней самой.")
         source, target = self._open_problem(source_id), self._open_problem(target_id)
         with self.engine.begin() as conn:
+            audit.record(conn, actor_id, "problem.merge", f"problem:{source.id}", None, {"into": target.id})
             conn.execute(update(reports).where(reports.c.problem_id == source.id).values(problem_id=target.id))
             if target.status == "published":
                 conn.execute(update(reports).where(reports.c.problem_id == target.id, reports.c.status == "pending")
@@ -261,7 +285,7 @@ class ProblemService:
             self._refresh(conn, [source.id, target.id])
         return self._get(target.id)
 
-    def split(self, problem_id: int, report_ids: Iterable[int], title: str = "") -> Problem:
+    def split(self, problem_id: int, report_ids: Iterable[int], title: str = "", actor_id: int | None = None) -> Problem:
         """Move some reports of a problem into a new problem of the same topic (waiting for an editor)."""
         problem = self._open_problem(problem_id)
         ids = set(report_ids)
@@ -272,26 +296,32 @@ class ProblemService:
         first = next((r.text for r in members if r.text), problem.title)
         with self.engine.begin() as conn:
             new_id = self._new_problem(conn, " ".join(title.split()) or title_of(first), problem.topic, frozenset())
+            audit.record(conn, actor_id, "problem.split", f"problem:{problem.id}", None,
+                         {"new": new_id, "reports": sorted(r.id for r in members)})
             conn.execute(update(reports).where(reports.c.id.in_([r.id for r in members]))
                          .values(problem_id=new_id, status="pending"))
             self._refresh(conn, [problem.id, new_id])
         return self._get(new_id)
 
-    def set_answer(self, problem_id: int, doc_id: str) -> Problem:
+    def set_answer(self, problem_id: int, doc_id: str, actor_id: int | None = None) -> Problem:
         """Link the document (solution, measure, practice) that answers the problem; empty unlinks."""
         problem = self._open_problem(problem_id)
         with self.engine.begin() as conn:
+            audit.record(conn, actor_id, "problem.answer", f"problem:{problem.id}", {"answer": problem.answer},
+                         {"answer": doc_id.strip()})
             conn.execute(update(problems).where(problems.c.id == problem.id)
                          .values(answer=doc_id.strip(), updated_at=now_iso()))
             bump_reports(conn)
         return self._get(problem.id)
 
-    def retitle(self, problem_id: int, title: str) -> Problem:
+    def retitle(self, problem_id: int, title: str, actor_id: int | None = None) -> Problem:
         title = " ".join(title.split())
         if not title or len(title) > 300:
             raise DialogueError("Название проблемы: от 1 до 300 символов.")
         problem = self._open_problem(problem_id)
         with self.engine.begin() as conn:
+            audit.record(conn, actor_id, "problem.retitle", f"problem:{problem.id}", {"title": problem.title},
+                         {"title": title})
             conn.execute(update(problems).where(problems.c.id == problem.id).values(title=title, updated_at=now_iso()))
             bump_reports(conn)
         return self._get(problem.id)

@@ -62,6 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         console_documents,
         console_index,
         console_runs,
+        dialogue_editor_views,
+        dialogue_report_views,
         dialogue_views,
         editor_views,
         engine_ext,
@@ -87,6 +89,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     signin_methods.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dialogue_views.bp)
+    app.register_blueprint(dialogue_report_views.bp)
+    app.register_blueprint(dialogue_editor_views.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
     for area in (auth_views, account_views, editor_views, console_runs, console_index, console_documents,

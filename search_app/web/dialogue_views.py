@@ -25,6 +25,7 @@ from search_app.dialogue.districts import FEDERAL_LEVEL, all_regions
 from search_app.dialogue.problems import ProblemService
 from search_app.dialogue.topics import topic_suggester
 from search_app.query import SearchQuery
+from search_app.settings import SETTINGS, setting
 from search_app.web.engine_ext import get_engine
 
 bp = Blueprint("dialogue", __name__)
@@ -58,9 +59,18 @@ def fresh_rollups() -> None:
     try:
         get_engine().flush_logs()
         rollups.refresh(engine)
+        get_engine().recorder.search_log.prune(search_log_days())
         _checked_at[key] = time.monotonic()
     finally:
         _refreshing.release()
+
+
+def search_log_days() -> int:
+    """How long search events are kept (``MUNNAV_SEARCH_LOG_DAYS``); rolled-up counts stay."""
+    try:
+        return max(1, int(setting("search_log_days")))
+    except ValueError:
+        return int(SETTINGS["search_log_days"].default)
 
 
 def parse_filters() -> Filters:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
 
 from flask import (
     Blueprint,
@@ -146,12 +147,23 @@ def search_csv() -> Response:
     )
 
 
+def count_click(doc_id: str) -> None:
+    """A result opened from a search page counts as a click of that search (the referrer says which)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.path != url_for("pages.search"):
+        return
+    query = parse_qs(referrer.query).get("q", [""])[0]
+    if query:
+        get_engine().recorder.click(query, doc_id, current_client())
+
+
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> str:
     engine = get_engine()
     doc = engine.get(doc_id)
     if doc is None:
         abort(404, description="Документ не найден: возможно, он удалён или ссылка неверна.")
+    count_click(doc.id)
     ctx = document_context(doc)
     return render_template(
         "solution.html" if doc.kind == "solution" else "document.html",

@@ -27,6 +27,7 @@ EXPECTED: dict[str, set[str]] = {
     "search.save": set(PEOPLE),
     "api.write": {"editor"},
     "problem.report": {"official"},
+    "problem.moderate": {"editor"},
     "legal.ask": {"official"},
     "legal.answer": {"lawyer"},
     "console.view": {"editor"},
