@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ingest.http import RunAborted
-from ingest.jobs import JobQueue, Worker
+from ingest.job_handlers import guarded_poll, queue_worker
 from ingest.runlog import RunLog, RunReport
 from ingest.sources import RegistryError, Source, load_registry
 from ingest.store import Store
@@ -147,31 +146,13 @@ def schedule_cmd(registry: Path | None) -> None:
     crawls = len(scheduler.get_jobs())
     with Store.open(data_dir()) as store:
         worker = queue_worker(store.engine, registry, stop)
-        schedule.add_queue_poller(scheduler, _guarded_poll(worker, busy))
+        schedule.add_queue_poller(scheduler, guarded_poll(worker, busy, click.echo))
         click.echo(f"Планировщик: источников по расписанию {crawls}; сразу запускаются пропущенные: "
                    f"{', '.join(due) or 'нет'}; задания из консоли проверяются каждые "
                    f"{schedule.QUEUE_POLL_SECONDS:g} с.")
         click.echo("Остановка — Ctrl+C или SIGTERM.")
         schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
     click.echo("Планировщик остановлен.")
-
-
-def queue_worker(engine: Engine, registry: Path | None, stop: threading.Event) -> Worker:
-    """The worker that runs what the console queued: crawl now, reindex, rollback."""
-    from ingest.job_handlers import make_handlers, registry_reader
-
-    return Worker(JobQueue(engine), make_handlers(registry_reader(registry), stop), stop=stop)
-
-
-def _guarded_poll(worker: Worker, busy: threading.Lock) -> Callable[[], None]:
-    def poll() -> None:
-        with busy:
-            for job in iter(worker.run_once, None):
-                click.echo(f"задание {job.id} ({job.label}): {job.state_label} — {job.result or job.error or ''}")
-                if worker.stop.is_set():
-                    return
-
-    return poll
 
 
 def _job(sources: dict[str, Source], stop: threading.Event) -> Callable[[str], None]:

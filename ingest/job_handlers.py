@@ -10,12 +10,18 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.jobs import Handler, Job, Progress
+from sqlalchemy import Engine
+
+from ingest.jobs import Handler, Job, JobQueue, Progress, Worker
 from ingest.sources import Source
 
 
-def make_handlers(registry: Callable[[], dict[str, Source]], stop: threading.Event | None = None) -> dict[str, Handler]:
-    """Handlers for crawl, reindex and rollback; ``registry`` is read when a crawl job starts."""
+def make_handlers(registry: Callable[[], dict[str, Source]]) -> dict[str, Handler]:
+    """Handlers for crawl, reindex and rollback; ``registry`` is read when a crawl job starts.
+
+    A handler learns that it must stop (the worker is shutting down, or its job
+    was taken back) from ``progress.cancelled``.
+    """
 
     def crawl(job: Job, progress: Progress) -> str:
         from ingest.cli import run_sources
@@ -69,3 +75,21 @@ def registry_reader(path: Path | str | None) -> Callable[[], dict[str, Source]]:
         return load_registry(registry)
 
     return read
+
+
+def queue_worker(engine: Engine, registry: Path | str | None, stop: threading.Event) -> Worker:
+    """The worker that runs what the console queued: crawl now, reindex, rollback."""
+    return Worker(JobQueue(engine), make_handlers(registry_reader(registry)), stop=stop)
+
+
+def guarded_poll(worker: Worker, busy: threading.Lock, say: Callable[[str], object] = print) -> Callable[[], None]:
+    """One poll of the queue for the scheduler: run queued jobs while holding the crawl lock."""
+
+    def poll() -> None:
+        with busy:
+            for job in iter(worker.run_once, None):
+                say(f"задание {job.id} ({job.label}): {job.state_label} — {job.result or job.error or ''}")
+                if worker.stop.is_set():
+                    return
+
+    return poll

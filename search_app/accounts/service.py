@@ -35,8 +35,8 @@ from search_app.accounts.tables import api_tokens, user_identities, user_roles, 
 ALLOWLIST_KEY = "approved_domains"
 TOKEN_PREFIX = "mn_"
 
-# Called inside the deletion's transaction with (connection, user id): services
-# that keep contributions (reports, questions) register here to anonymise them.
+# Called inside the deletion's transaction with (connection, user id), after
+# ``search_app.account_erasure``: extensions that keep their own rows about a user.
 DELETE_HOOKS: list[Callable[[Connection, int], None]] = []
 
 
@@ -314,7 +314,12 @@ class AccountService:
 
     def delete_account(self, user: User, via: str = "web") -> None:
         """Erase personal data; the row stays so that contributions and the log keep their author id."""
+        from search_app import (
+            account_erasure,  # the other services' tables (imported late: no cycle)
+        )
+
         with self.engine.begin() as conn:
+            account_erasure.erase(conn, user.id)
             for hook in DELETE_HOOKS:
                 hook(conn, user.id)
             conn.execute(delete(user_roles).where(user_roles.c.user_id == user.id))

@@ -36,8 +36,9 @@ def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'accounts.sqlite3'}"
+def db_url(store_url: str) -> str:
+    """The service tests run on both dialects (SQLite file, then a real PostgreSQL)."""
+    return store_url
 
 
 @pytest.fixture

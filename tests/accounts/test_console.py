@@ -59,7 +59,7 @@ def people_in(console_app: Flask) -> dict[str, int]:
 def worker_for(app: Flask):
     import threading
 
-    from ingest.cli import queue_worker
+    from ingest.job_handlers import queue_worker
 
     engine = app.extensions["munnav"].store.engine
     return queue_worker(engine, app.config["REGISTRY_PATH"], threading.Event())

@@ -27,8 +27,9 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, Engine]:
-    url = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+def db(store_url: str) -> tuple[str, Engine]:
+    """On both dialects: claims rely on BEGIN IMMEDIATE (SQLite) and a re-checked UPDATE (PostgreSQL)."""
+    url = store_url
     engine = make_engine(url)
     migrate.prepare(engine)
     yield url, engine
@@ -190,7 +191,7 @@ def test_the_scheduler_polls_the_queue_under_the_crawl_lock(db) -> None:
     import threading
 
     from ingest import schedule
-    from ingest.cli import _guarded_poll
+    from ingest.job_handlers import guarded_poll
 
     queue = JobQueue(db[1], lease=5)
     queue.enqueue("reindex")
@@ -200,7 +201,7 @@ def test_the_scheduler_polls_the_queue_under_the_crawl_lock(db) -> None:
                             "crawl": lambda j, p: ran.append("crawl") or "ok"}, name="sched")
     scheduler = schedule.make_scheduler()
     busy = threading.Lock()
-    schedule.add_queue_poller(scheduler, _guarded_poll(worker, busy))
+    schedule.add_queue_poller(scheduler, guarded_poll(worker, busy, lambda line: None))
     [job] = scheduler.get_jobs()
     assert job.id == schedule.QUEUE_JOB_ID and job.max_instances == 1
     with busy:  # a scheduled crawl is running: the poll waits for it

@@ -200,3 +200,25 @@ def test_secret_key_is_generated_once_and_shared(db_engine) -> None:
 
     first = site_settings.secret_key(db_engine)
     assert len(first) >= 40 and site_settings.secret_key(db_engine) == first
+
+
+def test_deleting_an_account_erases_its_alerts_and_unlinks_its_reports(service: AccountService, db_engine) -> None:
+    from sqlalchemy import insert
+
+    from search_app.alerts.tables import follows, saved_searches
+    from search_app.dialogue.tables import reports
+
+    user = service.create(None, "official@mo.ru", PASSWORD, ["official"])
+    other = service.create(None, "other@mo.ru", PASSWORD, ["official"])
+    with db_engine.begin() as conn:
+        for owner in (user, other):
+            conn.execute(insert(saved_searches).values(user_id=owner.id, name="ТОС", query="q=тос", created_at="t"))
+            conn.execute(insert(follows).values(user_id=owner.id, doc_id="act-131", created_at="t"))
+            conn.execute(insert(reports).values(reporter_id=owner.id, municipality="МО", region="Р", topic="дороги",
+                                                text="Нет денег на дороги", created_at="t", day="2026-11-27"))
+    service.delete_account(user)
+    with db_engine.connect() as conn:
+        assert conn.execute(select(saved_searches.c.user_id)).scalars().all() == [other.id]
+        assert conn.execute(select(follows.c.user_id)).scalars().all() == [other.id]
+        kept = conn.execute(select(reports.c.reporter_id, reports.c.text).order_by(reports.c.id)).all()
+    assert [tuple(r) for r in kept] == [(None, "Нет денег на дороги"), (other.id, "Нет денег на дороги")]
