@@ -13,11 +13,14 @@ from tqdm import tqdm
 
 from ingest.http import RunAborted
 from ingest.job_handlers import guarded_poll, queue_worker
+from ingest.migrate import SchemaOutdated
 from ingest.runlog import RunLog, RunReport
 from ingest.sources import RegistryError, Source, load_registry
 from ingest.store import Store
+from search_app.backends.base import BackendError
 from search_app.cli.errors import EXIT_USAGE, user_errors
-from search_app.settings import data_dir
+from search_app.mail import MailConfigError
+from search_app.settings import data_dir, setting
 
 MAX_ERRORS_SHOWN = 5
 
@@ -135,21 +138,24 @@ def _print_status(limit: int, names: tuple[str, ...]) -> None:
 def schedule_cmd(registry: Path | None) -> None:
     """Запускать сбор по расписанию источников (cron) и задания из консоли; остановка — Ctrl+C или SIGTERM."""
     from ingest import schedule
+    from search_app.alerts import job as alerts_job
 
     sources = _registry(registry)
     stop, busy = threading.Event(), threading.Lock()
     scheduler = schedule.make_scheduler()
+    now = dt.datetime.now(dt.UTC)
     due = schedule.add_jobs(
-        scheduler, sources.values(), schedule.guarded(_job(sources, stop), busy), _last_started_reader(),
-        dt.datetime.now(dt.UTC),
+        scheduler, sources.values(), schedule.guarded(_job(sources, stop), busy), _last_started_reader(), now,
     )
     crawls = len(scheduler.get_jobs())
     with Store.open(data_dir()) as store:
         worker = queue_worker(store.engine, registry, stop)
         schedule.add_queue_poller(scheduler, guarded_poll(worker, busy, click.echo))
-        click.echo(f"Планировщик: источников по расписанию {crawls}; сразу запускаются пропущенные: "
-                   f"{', '.join(due) or 'нет'}; задания из консоли проверяются каждые "
-                   f"{schedule.QUEUE_POLL_SECONDS:g} с.")
+        if alerts_job.add_jobs(scheduler, now, schedule.guarded(_alerts_job, busy), schedule.TIMEZONE):
+            due.append("уведомления")
+        click.echo(f"Планировщик: источников по расписанию {crawls}, уведомления по расписанию "
+                   f"{setting('alerts_cron')!r}; сразу запускаются пропущенные: {', '.join(due) or 'нет'}; "
+                   f"задания из консоли проверяются каждые {schedule.QUEUE_POLL_SECONDS:g} с.")
         click.echo("Остановка — Ctrl+C или SIGTERM.")
         schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
     click.echo("Планировщик остановлен.")
@@ -164,6 +170,22 @@ def _job(sources: dict[str, Source], stop: threading.Event) -> Callable[[str], N
             click.echo(f"{name}: запуск не выполнен ({exc})", err=True)
 
     return run
+
+
+def _alerts_job(name: str) -> None:
+    """The daily alerts pass (``alerts``) or the delivery retries between passes (``alerts-retry``)."""
+    from search_app.alerts import job as alerts_job
+
+    try:
+        if name == "alerts":
+            click.echo(alerts_job.run_alerts().summary())
+        else:
+            report = alerts_job.retry_deliveries()
+            if report.sent or report.failed or report.retrying:
+                click.echo(f"Повторная отправка писем: отправлено {report.sent}, ждут {report.retrying}, "
+                           f"не доставлено {report.failed}")
+    except (BackendError, SchemaOutdated, MailConfigError) as exc:  # logged; the next fire retries
+        click.echo(f"{name}: запуск не выполнен ({exc})", err=True)
 
 
 def _last_started_reader() -> Callable[[str], dt.datetime | None]:

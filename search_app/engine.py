@@ -34,7 +34,6 @@ from search_app.highlight import highlight_all, make_snippet
 from search_app.parallel_analysis import index_documents as parallel_index_documents
 from search_app.query import (
     FACET_FIELDS,
-    MAX_PER_PAGE,
     FacetValue,
     Hit,
     QueryError,
@@ -55,6 +54,9 @@ INDEX_BATCH = 1000  # documents per store transaction
 # one (``index_pending``), so a long session loses nothing.
 INDEX_COMMIT = 50_000
 RELATED_LEMMAS = 24
+# Ids per search when matching saved searches against new documents: the 526 sample
+# documents in one search took 7–21 ms, in pages of 100 ids 14–29 ms.
+AMONG_CHUNK = 1000
 WARM_FORMS = 200_000  # surface forms analysed ahead when the index vocabulary is loaded
 
 
@@ -124,12 +126,13 @@ class SearchEngine:
         """Those of ``ids`` that ``query`` finds (its words, filters, "open now"), as
         typed: a saved search is matched against new documents without correction."""
         ids = list(dict.fromkeys(ids))
+        plan = self.plan(replace(query, page=1, with_facets=False, verbatim=True))
         found: list[str] = []
-        for start in range(0, len(ids), MAX_PER_PAGE):
-            chunk = tuple(ids[start : start + MAX_PER_PAGE])
-            page = replace(query, page=1, per_page=len(chunk), with_facets=False, verbatim=True)
-            plan = replace(self.plan(page), only_ids=chunk)
-            found += [doc_id for doc_id, _ in self.backend.search(plan).hits]
+        for start in range(0, len(ids), AMONG_CHUNK):
+            chunk = tuple(ids[start : start + AMONG_CHUNK])
+            # One page holds the whole chunk (past the per-page limit of people's queries).
+            chunk_plan = replace(plan, query=replace(plan.query, per_page=len(chunk)), only_ids=chunk)
+            found += [doc_id for doc_id, _ in self.backend.search(chunk_plan).hits]
         return found
 
     @property

@@ -90,12 +90,16 @@ class Mailer:
         return self.settings is not None
 
     def send(self, message: Message) -> None:
+        self.deliver(message.build(self.sender))
+
+    def deliver(self, msg: EmailMessage) -> None:
+        """Send a composed message (or log it when SMTP is not configured); ``MailError`` if refused."""
         if self.settings is None:
             # No recipient address in the log (personal data); the body is what a developer needs.
+            body = msg.get_body(("plain",))
             log.warning("SMTP не настроен (%s); письмо не отправлено.\nТема: %s\n\n%s",
-                        SMTP_URL_ENV, message.subject, message.text)
+                        SMTP_URL_ENV, msg["Subject"], body.get_content() if body is not None else "")
             return
-        msg = message.build(self.sender)
         try:
             with self._connect(self.settings) as smtp:
                 smtp.send_message(msg)

@@ -47,6 +47,10 @@ SETTINGS: dict[str, Setting] = {
         "Где хранить счётчики ограничений (memcached://…, redis://…); пусто — в базе данных "
         "проекта, общей для всех процессов (search_app/rate_limit_storage.py).",
     ),
+    "alerts_cron": Setting(
+        "MUNNAV_ALERTS_CRON", "0 7 * * *",
+        "Когда «munnav schedule» собирает письма по сохранённым поискам (cron, московское время).",
+    ),
 }
 
 

@@ -45,6 +45,12 @@ def save_search(user: User, obj: object) -> bool:
     return True
 
 
+@action("document.follow")
+def follow_document(user: User, obj: object) -> bool:
+    """Deadline reminders and act change notices: like saved searches, any confirmed account."""
+    return True
+
+
 @action("api.write")
 def write_through_api(user: User, obj: object) -> bool:
     return user.has_role("editor")

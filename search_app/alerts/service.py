@@ -9,6 +9,7 @@ searches even by guessing ids.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, union, 
 
 from ingest.clock import now_iso
 from ingest.document import Document
+from search_app.accounts.service import DELETE_HOOKS
 from search_app.alerts import delivery, history, periods
 from search_app.alerts.changes import ARRIVAL_LABELS, act_changes
 from search_app.alerts.delivery import DeliveryReport, Send
@@ -38,8 +40,10 @@ from search_app.alerts.tables import (
     saved_searches,
 )
 from search_app.alerts.tokens import new_feed_token, unsubscribe_token
-from search_app.query import SearchQuery
+from search_app.query import QueryError, SearchQuery
 from search_app.web.formatting import countdown
+
+log = logging.getLogger(__name__)
 
 MAX_SEARCHES = 50
 MAX_FOLLOWS = 500
@@ -166,26 +170,24 @@ class AlertService:
     def new_matches(self, search: SavedSearch, today: dt.date) -> list[Arrived]:
         """The search's matches that appeared or reopened since the user last looked."""
         with self.db.connect() as conn:
-            upto = history.horizon(conn)
-            arrived = history.arrivals(conn, search.seen_version, upto, today)
-        return self._matching(search, arrived)
+            return _Matches(self, history.horizon(conn), today).of(conn, search.query, search.seen_version)
 
     def new_counts(self, searches: Iterable[SavedSearch], today: dt.date) -> dict[int, int]:
         """How many new matches each search has since the user last looked."""
-        cache: dict[int, dict[str, Arrived]] = {}
-        counts: dict[int, int] = {}
         with self.db.connect() as conn:
-            upto = history.horizon(conn)
-            for search in searches:
-                if search.seen_version not in cache:
-                    cache[search.seen_version] = history.arrivals(conn, search.seen_version, upto, today)
-                counts[search.id] = len(self._matching(search, cache[search.seen_version]))
-        return counts
+            matches = _Matches(self, history.horizon(conn), today)
+            return {s.id: len(matches.of(conn, s.query, s.seen_version)) for s in searches}
 
-    def _matching(self, search: SavedSearch, arrived: dict[str, Arrived]) -> list[Arrived]:
+    def matching(self, query_string: str, arrived: dict[str, Arrived]) -> list[Arrived]:
+        """Those of ``arrived`` the saved query finds, best first."""
         if not arrived:
             return []
-        return [arrived[i] for i in self.search.among(query_for(search.query), arrived)]
+        try:
+            query = query_for(query_string)
+        except QueryError as exc:  # saved under rules that changed since: it matches nothing
+            log.warning("a saved search no longer parses (%s): %s", query_string[:100], exc)
+            return []
+        return [arrived[i] for i in self.search.among(query, arrived)]
 
     def mark_seen(self, user_id: int, search_id: int) -> None:
         """The user opened the search: its counter starts again from now."""
@@ -284,13 +286,13 @@ class AlertService:
         with self.db.connect() as conn:
             upto = history.horizon(conn)
             users = list(conn.scalars(union(select(_s.user_id), select(_f.user_id))))
-        cache: dict[int, dict[str, Arrived]] = {}
+        matches = _Matches(self, upto, day)
         for user_id in sorted(users):
             address = mailing.address_of(user_id)
             if address is None:
                 report.skipped += 1
                 continue
-            planned = self._plan(user_id, day, upto, cache)
+            planned = self._plan(user_id, day, matches)
             if dry_run:
                 if not planned.letter.empty:
                     report.planned.append(planned.letter)
@@ -305,10 +307,14 @@ class AlertService:
                 report.items += planned.letter.count
                 report.delivery.add(delivery.deliver(self.db, mailing.send, now, only=outcome))
         if not dry_run:
-            report.delivery.add(delivery.deliver(self.db, mailing.send, now))
+            report.delivery.add(self.deliver_due(mailing, now))
         return report
 
-    def _plan(self, user_id: int, day: dt.date, upto: int, cache: dict[int, dict[str, Arrived]]) -> _Planned:
+    def deliver_due(self, mailing: Mailing, now: dt.datetime) -> DeliveryReport:
+        """Only the retries: letters already composed whose next attempt is due."""
+        return delivery.deliver(self.db, mailing.send, now)
+
+    def _plan(self, user_id: int, day: dt.date, matches: _Matches) -> _Planned:
         """Read what is due for the user (no writes)."""
         rows: list[dict[str, object]] = []
         sections: list[SearchSection] = []
@@ -318,10 +324,8 @@ class AlertService:
                     select(saved_searches).where(_s.user_id == user_id).order_by(_s.id))):
                 if not periods.is_due(search.frequency, search.sent_period, day):
                     continue
-                if search.sent_version not in cache:
-                    cache[search.sent_version] = history.arrivals(conn, search.sent_version, upto, day)
                 items = []
-                for arrived in self._matching(search, cache[search.sent_version]):
+                for arrived in matches.of(conn, search.query, search.sent_version):
                     doc = arrived.document
                     item = LetterItem(doc.id, doc.title, doc.kind, ARRIVAL_LABELS[arrived.why], doc.deadline)
                     items.append(item)
@@ -329,9 +333,9 @@ class AlertService:
                 sections.append(SearchSection(search.id, search.name, search_url(search.query), tuple(items)))
                 search_moves.append((search.id, search.sent_version, search.sent_period,
                                      periods.period_key(search.frequency, day)))
-            reminders, changes, follow_moves = self._followed(conn, user_id, day, upto, rows)
+            reminders, changes, follow_moves = self._followed(conn, user_id, day, matches.upto, rows)
         letter = Letter(user_id, day, tuple(sections), tuple(reminders), tuple(changes))
-        return _Planned(letter, upto, rows, search_moves, follow_moves)
+        return _Planned(letter, matches.upto, rows, search_moves, follow_moves)
 
     def _followed(
         self, conn: Connection, user_id: int, day: dt.date, upto: int, rows: list[dict[str, object]]
@@ -414,8 +418,35 @@ class AlertService:
         return letter_id
 
 
+class _Matches:
+    """New matches by cursor and saved query, up to one horizon: the users of a pass
+    share cursors (the last pass's horizon) and often queries, so each is worked out once."""
+
+    def __init__(self, service: AlertService, upto: int, today: dt.date) -> None:
+        self.service, self.upto, self.today = service, upto, today
+        self._arrivals: dict[int, dict[str, Arrived]] = {}
+        self._matches: dict[tuple[str, int], list[Arrived]] = {}
+
+    def of(self, conn: Connection, query_string: str, cursor: int) -> list[Arrived]:
+        if cursor not in self._arrivals:
+            self._arrivals[cursor] = history.arrivals(conn, cursor, self.upto, self.today)
+        key = (query_string, cursor)
+        if key not in self._matches:
+            self._matches[key] = self.service.matching(query_string, self._arrivals[cursor])
+        return self._matches[key]
+
+
 class _Lost(Exception):
     """Another pass got there first: this transaction is rolled back."""
+
+
+def forget_user(conn: Connection, user_id: int) -> None:
+    """An account is deleted: its searches, follows, letters and notifications go with it."""
+    for table in (notifications, alert_letters, follows, saved_searches, alert_preferences):
+        conn.execute(delete(table).where(table.c.user_id == user_id))
+
+
+DELETE_HOOKS.append(forget_user)
 
 
 def _row(item: LetterItem, section: str, key: str, search_id: int | None = None) -> dict[str, object]:

@@ -27,7 +27,7 @@ saved_searches = Table(
     "saved_searches",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("query", Text, nullable=False),  # canonical query string of the search page
     Column("frequency", String(10), nullable=False, server_default="daily"),
@@ -43,7 +43,7 @@ follows = Table(
     "follows",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("doc_id", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("seen_version", Integer, nullable=False, server_default="0"),  # act changes told up to here
@@ -54,7 +54,7 @@ alert_letters = Table(
     "alert_letters",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("period", String(10), nullable=False),  # the day of the letter
     Column("created_at", String(32), nullable=False),
     Column("items", Integer, nullable=False),
@@ -73,7 +73,7 @@ notifications = Table(
     "notifications",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("letter_id", Integer, ForeignKey("alert_letters.id", ondelete="CASCADE"), nullable=False),
     Column("key", String(300), nullable=False),  # what makes it unique for the user (never told twice)
     Column("section", String(10), nullable=False),  # search | reminder | change
@@ -92,7 +92,7 @@ notifications = Table(
 alert_preferences = Table(
     "alert_preferences",
     metadata,
-    Column("user_id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("email_off_at", String(32)),
 )
 

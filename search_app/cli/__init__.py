@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search_app.cli.db",
     "search_app.cli.dialogue",
     "search_app.cli.users",
+    "search_app.cli.alerts",
     "ingest.cli",
 )
 

@@ -67,6 +67,7 @@ def search_context(
         "suggestion_url": "",
         "searched_url": "",
         "atom_url": state.without("page").url(path + ".atom"),
+        "save_url": state.without("page").url(path),
         "csv_url": state.without("page").url(path + ".csv"),
         "api_url": state.url("/api/v1/search"),
     }

@@ -25,6 +25,7 @@ PEOPLE = {
 EXPECTED: dict[str, set[str]] = {
     "account.view": set(PEOPLE),
     "search.save": set(PEOPLE),
+    "document.follow": set(PEOPLE),
     "api.write": {"editor"},
     "problem.report": {"official"},
     "problem.moderate": {"editor"},

@@ -9,9 +9,20 @@ from email.message import EmailMessage
 import pytest
 
 from ingest.document import Document
+from search_app.accounts.service import AccountService
 from search_app.alerts.delivery import DeliveryError
 from search_app.alerts.service import AlertService, Mailing
 from search_app.engine import SearchEngine
+from tests.accounts.conftest import (  # noqa: F401 - the accounts' fixtures, for the pages of signed-in users
+    PASSWORD,
+    app,
+    app_data_dir,
+    cheap_hashes,
+    client,
+    index_dir,
+    people,
+    web_service,
+)
 
 ADDRESSES = {1: "one@example.org", 2: "two@example.org", 3: "three@example.org"}
 NOW = dt.datetime(2026, 11, 27, 6, 0, tzinfo=dt.UTC)
@@ -36,6 +47,10 @@ class Mailbox:
 
 @pytest.fixture
 def alerts(engine: SearchEngine) -> AlertService:
+    """The service, with accounts 1–3 (their addresses in ``ADDRESSES``) and 4 (none: cannot receive)."""
+    accounts = AccountService(engine.store.engine)
+    for n in range(1, 5):
+        assert accounts.create(None, f"user{n}@example.org", PASSWORD, ["official"]).id == n
     return AlertService(engine.store.engine, engine)
 
 

@@ -183,10 +183,10 @@ def test_unsubscribed_user_gets_notifications_but_no_mail(
 def test_users_who_cannot_receive_are_skipped_and_keep_their_news(
     alerts: AlertService, engine: SearchEngine, mailing: Mailing, mailbox: Mailbox
 ) -> None:
-    alerts.save_search(9, TOS)  # no address: disabled or deleted account
+    alerts.save_search(4, TOS)  # no address: disabled or deleted account
     tos_competition(engine)
     assert alerts.run(mailing, DAY, NOW).skipped == 1
-    assert alerts.notifications(9) == []
+    assert alerts.notifications(4) == []
 
 
 # -- following ----------------------------------------------------------------------------
@@ -257,3 +257,19 @@ def test_a_retry_succeeds(alerts: AlertService, engine: SearchEngine, mailing: M
 def test_retry_delays() -> None:
     assert [delivery.retry_delay(n).total_seconds() / 60 for n in range(1, 8)] == [5, 10, 20, 40, 80, 160, 320]
     assert delivery.retry_delay(20) == delivery.RETRY_CAP
+
+
+def test_a_search_saved_under_older_rules_matches_nothing_and_breaks_nothing(
+    alerts: AlertService, engine: SearchEngine, mailing: Mailing, mailbox: Mailbox
+) -> None:
+    from sqlalchemy import update
+
+    from search_app.alerts.tables import saved_searches
+
+    broken = alerts.save_search(1, TOS)
+    alerts.save_search(1, "/search?q=ТОС", "ТОС")
+    with engine.store.engine.begin() as conn:  # a kind that no longer exists
+        conn.execute(update(saved_searches).where(saved_searches.c.id == broken.id).values(query="kind=grant"))
+    tos_competition(engine)
+    assert alerts.new_counts(alerts.searches(1), DAY) == {broken.id: 0, broken.id + 1: 1}
+    assert alerts.run(mailing, DAY, NOW).letters == 1
