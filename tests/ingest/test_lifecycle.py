@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.http import HttpClient, HttpSettings, decode_body
 from ingest.pipeline import Pipeline
 from ingest.store import Store
 from search_app.backends.embedded import EmbeddedBackend
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
+from tests.ingest.conftest import REAL
 from tests.ingest.server import FixtureServer, Reply
 from tests.ingest.test_faults import PAGE1, PAGE2, grants, page, serve_good
 
@@ -99,6 +102,7 @@ def test_decode_body_order() -> None:
     assert decode_body(b"\xef\xbb\xbf" + text.encode("utf-8"), "text/html; charset=cp1251")[0] == text
 
 
+@pytest.mark.skipif(not (REAL / "ips").exists(), reason="нет ../shared/real")
 def test_articles_are_searchable_in_the_real_engine(server: FixtureServer, tmp_path: Path) -> None:
     from tests.ingest.test_ips import cp1251_page, source
 
