@@ -11,7 +11,7 @@ from itertools import compress
 from pathlib import Path
 
 from search_app.analysis.lemmatizer import Lemmatizer
-from search_app.analysis.synonyms import LemmaSeq, SynonymMap, read_synonym_files
+from search_app.analysis.synonyms import LemmaSeq, SynonymMap, expand_lemmas, read_synonym_files
 from search_app.analysis.tokenizer import Token, token_texts, tokenize
 
 DEFAULT_SYNONYMS_DIR = Path(__file__).resolve().parents[2] / "synonyms"
@@ -125,22 +125,8 @@ class Analyzer:
         return SynonymMap.build(rules, self.lemmas)
 
     def expand(self, lemmas: list[str]) -> list[tuple[LemmaSeq, set[LemmaSeq]]]:
-        """Greedy longest-match synonym expansion of a lemma sequence.
-
-        Returns ``(original_sequence, alternatives)`` groups covering ``lemmas``.
-        """
-        smap = self.synonyms
-        groups: list[tuple[LemmaSeq, set[LemmaSeq]]] = []
-        i = 0
-        while i < len(lemmas):
-            for size in range(min(smap.max_length, len(lemmas) - i), 0, -1):
-                seq = tuple(lemmas[i : i + size])
-                alts = smap.lookup(seq)
-                if alts or size == 1:
-                    groups.append((seq, set(alts)))
-                    i += size
-                    break
-        return groups
+        """Greedy longest-match synonym expansion of a lemma sequence (``synonyms.expand_lemmas``)."""
+        return expand_lemmas(self.synonyms, lemmas)
 
 
 _shared: Analyzer | None = None

@@ -80,3 +80,21 @@ class SynonymMap:
         """Every multi-word lemma sequence of the dictionary (terms and their expansions)."""
         every = set(self.expansions).union(*self.expansions.values())
         return frozenset(seq for seq in every if len(seq) > 1)
+
+
+def expand_lemmas(smap: SynonymMap, lemmas: list[str]) -> list[tuple[LemmaSeq, set[LemmaSeq]]]:
+    """Greedy longest-match synonym expansion of a lemma sequence.
+
+    Returns ``(original_sequence, alternatives)`` groups covering ``lemmas``.
+    """
+    groups: list[tuple[LemmaSeq, set[LemmaSeq]]] = []
+    i = 0
+    while i < len(lemmas):
+        for size in range(min(smap.max_length, len(lemmas) - i), 0, -1):
+            seq = tuple(lemmas[i : i + size])
+            alts = smap.lookup(seq)
+            if alts or size == 1:
+                groups.append((seq, set(alts)))
+                i += size
+                break
+    return groups

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
     "SMTP_URL": None,  # None → MUNNAV_SMTP_URL / messages go to the log
     "RATELIMIT_STORAGE_URI": None,  # None → the database; or memcached://…, redis://…
+    "SYNONYMS_DIR": None,  # None → the analyzer's synonyms/ (MUNNAV_SYNONYMS_DIR); the console edits these files
     "SOURCES_FILE": None,  # None → ingest/sources.toml (the registry the console shows)
 }
 
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         console_documents,
         console_index,
         console_runs,
+        console_synonyms,
         dialogue_editor_views,
         dialogue_report_views,
         dialogue_views,
@@ -94,6 +96,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(alerts_views.bp)
     for area in (auth_views, account_views, editor_views, console_runs, console_index, console_documents,
-                 admin_views, legal_views):
+                 console_synonyms, admin_views, legal_views):
         app.register_blueprint(area.bp)
     return app

@@ -112,7 +112,11 @@ def init_app(app: Flask) -> None:
     def check_csrf() -> None:
         if request.routing_exception is not None:
             return  # no such route or method: the 404/405 says so, not a CSRF error
-        if getattr(app.view_functions.get(request.endpoint or ""), "csrf_exempt", False):
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "max_content_length", None)
+        if limit:  # set before the form is read (here, for the token)
+            request.max_content_length = limit
+        if getattr(view, "csrf_exempt", False):
             return
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not (
             request.path.startswith("/api/") and bearer_token()
@@ -126,6 +130,16 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def permissions() -> dict[str, Any]:
         return {"may": lambda action, obj=None: may(signed_in(), action, obj)}
+
+
+def accepts_large_body(limit: int) -> Callable[[F], F]:
+    """The view takes a larger form than the app's ``MAX_CONTENT_LENGTH`` (e.g. a whole dictionary)."""
+
+    def mark(view: F) -> F:
+        view.max_content_length = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def csrf_exempt(view: F) -> F:

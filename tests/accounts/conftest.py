@@ -65,8 +65,15 @@ def app_data_dir(index_dir: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(index_dir, tmp_path / "data"))
 
 
+PROJECT_SYNONYMS = Path(__file__).resolve().parents[2] / "synonyms"
+
+
 def make_app(data_dir: Path) -> Flask:
-    return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "ELASTICSEARCH_URL": ""})
+    """The app over ``data_dir``; the console edits a copy of the synonym dictionaries, never the project's."""
+    synonyms = data_dir / "synonyms"
+    if not synonyms.exists():
+        shutil.copytree(PROJECT_SYNONYMS, synonyms)
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "ELASTICSEARCH_URL": "", "SYNONYMS_DIR": str(synonyms)})
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from search_app.accounts.service import AccountService
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
 
-AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "editor_docs", "admin", "legal", "alerts")
+AREAS = ("auth", "account", "editor", "editor_runs", "editor_index", "editor_docs", "editor_syn", "admin", "legal",
+         "alerts")
 WHO = ("anonymous", "official", "lawyer", "editor", "admin")
 
 
@@ -73,6 +74,9 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("POST", "/legal/questions/<int:question_id>/answer", "/legal/questions/999/answer", {},
      row(302, 403, 404, 403, 403)),
     ("GET", "/legal/cites/check", "/legal/cites/check?q=44-ФЗ", {}, LAWYERS),
+    ("GET", "/editor/synonyms/", "/editor/synonyms/", {}, EDITORS),
+    ("GET", "/editor/synonyms/<name>", "/editor/synonyms/municipal.txt", {}, EDITORS),
+    ("POST", "/editor/synonyms/<name>", "/editor/synonyms/municipal.txt", {"text": "Плохо"}, row(302, 403, 403, 400, 403)),
     ("GET", "/admin/", "/admin/", {}, ADMINS),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
     ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),
