@@ -12,38 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-SALT_FILE = "client-salt"
 WINDOW_SECONDS = 3600.0
 PER_QUERY = 3
 PER_CLIENT = 200
 NEW_QUERIES = 20
 TRACKED_CLIENTS = 50_000
-
-
-def load_salt(data_dir: Path) -> bytes:
-    """The deployment's random salt (created once in the data directory, shared by every worker)."""
-    path = data_dir / SALT_FILE
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secrets.token_bytes(32))
-    return path.read_bytes()
 
 
 def client_key(salt: bytes, address: str) -> str:

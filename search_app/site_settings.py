@@ -25,6 +25,7 @@ site_settings = Table(
 )
 
 SECRET_KEY = "secret_key"
+CLIENT_SALT = "client_salt"
 
 
 def get_setting(engine: Engine, key: str) -> str | None:
@@ -58,3 +59,8 @@ def get_or_create(engine: Engine, key: str, make: Callable[[], str]) -> str:
 
 def secret_key(engine: Engine) -> str:
     return get_or_create(engine, SECRET_KEY, lambda: secrets.token_urlsafe(48))
+
+
+def client_salt(engine: Engine) -> bytes:
+    """The salt of client hashes (``search_app.flood.client_key``), equal on every host."""
+    return bytes.fromhex(get_or_create(engine, CLIENT_SALT, lambda: secrets.token_hex(32)))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app, request
 
-from search_app.flood import client_key, load_salt
+from search_app import site_settings
+from search_app.flood import client_key
+from search_app.web.services import EXTENSION as SERVICES
 
 SALT = "munnav.client_salt"
 
 
 def current_client() -> str:
-    """The salted hash of the request's address (the deployment's salt lives in the data directory)."""
+    """The salted hash of the request's address (the salt is kept in the database: every host hashes alike)."""
     salt = current_app.extensions.get(SALT)
     if salt is None:
-        salt = current_app.extensions[SALT] = load_salt(Path(current_app.config["DATA_DIR"]))
+        engine = current_app.extensions[SERVICES].engine
+        salt = current_app.extensions[SALT] = site_settings.client_salt(engine)
     return client_key(salt, request.remote_addr or "")

@@ -7,11 +7,14 @@ import threading
 
 from sqlalchemy import Engine, func, select
 
+from ingest import migrate
+from ingest.database import make_engine
+from search_app import site_settings
 from search_app.dialogue import rollups
 from search_app.dialogue.analytics import Analytics, Filters
 from search_app.dialogue.search_log import SearchLog
 from search_app.dialogue.tables import search_daily, search_events
-from search_app.flood import FloodGuard, client_key, load_salt
+from search_app.flood import FloodGuard, client_key
 from search_app.query_text import clean_query
 
 NOON = dt.datetime(2026, 11, 20, 12, 0, 30, tzinfo=dt.UTC)
@@ -115,8 +118,11 @@ def test_a_flooding_client_is_capped_per_query_and_in_all() -> None:
 
 
 def test_client_key_is_a_salted_hash(tmp_path) -> None:
-    salt = load_salt(tmp_path)
-    assert load_salt(tmp_path) == salt and len(salt) == 32
+    # The salt lives in the database, so every host (own data dir each) hashes a client alike.
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    migrate.upgrade(engine)
+    salt = site_settings.client_salt(engine)
+    assert site_settings.client_salt(engine) == salt and len(salt) == 32
     key = client_key(salt, "203.0.113.7")
     assert key == client_key(salt, "203.0.113.7") != client_key(b"other", "203.0.113.7")
     assert "203" not in key and len(key) == 24
