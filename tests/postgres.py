@@ -7,7 +7,7 @@ The cluster lives in a temporary directory, listens only on a Unix socket in
 it, and is stopped and removed at the end. ``MUNNAV_TEST_POSTGRES_URL`` points
 the tests at a server that already runs (CI service containers) instead.
 
-``python -m tests.postgres`` starts one by hand and prints its URL.
+``python -m tests.postgres [--durable]`` starts one by hand and prints its URL.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pwd
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -51,8 +52,10 @@ def _version(path: str) -> float:
 class Cluster:
     """One ``initdb``-made cluster in a temporary directory, on a Unix socket."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
+        """``durable``: the server's default fsync/commit settings (for benchmarks), not the tests' fast ones."""
         self.bin_dir = bin_dir
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="munnav-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root
@@ -70,11 +73,11 @@ class Cluster:
             str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         )
-        options = " ".join([
-            "-c listen_addresses=''", f"-c unix_socket_directories='{self.socket_dir}'",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-            "-c max_connections=200",
-        ])
+        settings = ["-c listen_addresses=''", f"-c unix_socket_directories='{self.socket_dir}'",
+                    "-c max_connections=200"]
+        if not self.durable:
+            settings += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        options = " ".join(settings)
         self._run(
             str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
             "-l", str(self.root / "server.log"), "start",
@@ -132,7 +135,7 @@ if __name__ == "__main__":
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise SystemExit("PostgreSQL не найден: установите пакет postgresql")
-    cluster = Cluster(bin_dir).start()
+    cluster = Cluster(bin_dir, durable="--durable" in sys.argv).start()
     print(cluster.url(), flush=True)
     try:
         while True:

@@ -56,3 +56,18 @@ def test_bench_web_smoke_drives_the_server() -> None:
         assert endpoint["rps"] > 0, path
         assert endpoint["latency"]["p95_ms"] > 0, path
     assert not summary.endswith("web_rps=-")
+
+
+def test_bench_with_the_store_on_postgresql_reports_both_side_by_side(postgres_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    report, summary = _run("--docs", "300", "--queries", "8", "--database-url", postgres_url)
+    assert [s["database"] for s in report["stores"]] == ["SQLite", "PostgreSQL"]
+    for store in report["stores"]:
+        assert store["docs_per_s"] > 0 and store["p95_ms"] > 0, store
+    assert "postgresql_docs_per_s=" in summary and "postgresql_p95_ms=" in summary
+    engine = create_engine(postgres_url)
+    with engine.connect() as conn:  # the run's temporary schema is gone
+        schemas = conn.scalars(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'munnav_bench%'")).all()
+    engine.dispose()
+    assert schemas == []

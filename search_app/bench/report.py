@@ -73,6 +73,19 @@ class WebEndpoint:
     error_kinds: dict[str, int] = field(default_factory=dict)  # HTTP status or exception → count
 
 
+@dataclass(frozen=True)
+class StoreRun:
+    """The same corpus with the store in one database: ingest speed and search p95."""
+
+    database: str
+    docs_per_s: float
+    p95_ms: float
+
+    @classmethod
+    def of(cls, database: str, report: BenchReport) -> StoreRun:
+        return cls(database, round(report.ingest.docs_per_s, 1), report.p95_ms)
+
+
 @dataclass
 class BenchReport:
     docs: int
@@ -83,6 +96,7 @@ class BenchReport:
     web: list[WebEndpoint] = field(default_factory=list)
     web_error: str | None = None
     notes: list[str] = field(default_factory=list)
+    stores: list[StoreRun] = field(default_factory=list)  # SQLite, then --database-url
 
     @property
     def p95_ms(self) -> float:
@@ -104,10 +118,14 @@ class BenchReport:
 
     def summary_line(self) -> str:
         web = f"{self.web_rps:.0f}" if self.web_rps is not None else "-"
-        return (
+        line = (
             f"docs={self.docs} index_docs_per_s={self.ingest.docs_per_s:.0f} p95_ms={self.p95_ms:.2f} "
             f"raw_p95_ms={self.raw_p95_ms:.2f} ratio={self.ratio:.2f} web_rps={web}"
         )
+        for store in self.stores[1:]:
+            name = store.database.lower()
+            line += f" {name}_docs_per_s={store.docs_per_s:.0f} {name}_p95_ms={store.p95_ms:.2f}"
+        return line
 
     def to_dict(self) -> dict[str, Any]:
         ingest = asdict(self.ingest)
@@ -122,6 +140,7 @@ class BenchReport:
             "load": self.load,
             "targets": TARGETS,
             "notes": self.notes,
+            "stores": [asdict(s) for s in self.stores],
             "summary": {
                 "p95_ms": self.p95_ms, "raw_p95_ms": self.raw_p95_ms, "ratio": self.ratio,
                 "index_docs_per_s": round(self.ingest.docs_per_s, 1), "web_rps": self.web_rps,
@@ -184,5 +203,11 @@ def render_text(report: BenchReport) -> str:
             f"Веб {w.path}: {w.rps:.0f} запр/с, p50 {w.latency.p50_ms:.1f} мс, p95 {w.latency.p95_ms:.1f} мс "
             f"({w.requests} запросов, {w.clients} клиентов, ошибок {w.errors} {w.error_kinds or ''})"
         )
+    if len(report.stores) > 1:
+        base = report.stores[0]
+        lines += ["", f"{'хранилище':<12} {'загрузка, док/с':>16} {'поиск p95, мс':>14} {'p95 к SQLite':>13}"]
+        for store in report.stores:
+            ratio = store.p95_ms / base.p95_ms if base.p95_ms else 0.0
+            lines.append(f"{store.database:<12} {store.docs_per_s:>16.0f} {store.p95_ms:>14.2f} {ratio:>13.2f}")
     lines.extend(f"Примечание: {n}" for n in report.notes)
     return "\n".join(lines)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from ingest.database import SQLITE_FILE, make_engine
 from ingest.document import KINDS, Document
 from search_app.bench.corpus import CorpusGenerator, Vocabulary, read_sample
 from search_app.bench.queries import CLASSES, BenchQuery, build_pools, make_queries
-from search_app.bench.report import BenchReport, WebEndpoint, class_reports
+from search_app.bench.report import BenchReport, StoreRun, WebEndpoint, class_reports
 from search_app.bench.runners import RawIndex, run_ingest, run_queries
 from search_app.bench.web import LoadPlan, WebBenchError, drive, query_path, running_server
 from search_app.engine import SearchEngine
@@ -38,6 +42,7 @@ class BenchOptions:
     web_workers: int | None = None
     sample_dir: Path | None = None
     seed: int = 20261127
+    database_url: str | None = None  # also run the corpus with the store there (PostgreSQL)
 
 
 def no_progress(total: int, label: str) -> AbstractContextManager[Callable[[int], None] | None]:
@@ -51,7 +56,15 @@ def run_bench(options: BenchOptions, log: Log = lambda _: None, progress: Progre
     vocab = Vocabulary.from_sample_dir(sample_dir)
     root = Path(tempfile.mkdtemp(prefix="munnav-bench-"))
     try:
-        report = _run_corpus(options, vocab, root / "corpus", log, progress)
+        corpus = root / "corpus"
+        report = _run_corpus(options, vocab, corpus, log, progress, f"sqlite:///{corpus / SQLITE_FILE}")
+        report.stores = [StoreRun.of("SQLite", report)]
+        if options.database_url:
+            with temporary_schema(options.database_url) as url:
+                log(f"то же с хранилищем в {make_url(url).render_as_string(hide_password=True)}…")
+                other = _run_corpus(options, vocab, root / "corpus-db", log, progress, url)
+            name = make_url(url).get_backend_name()
+            report.stores.append(StoreRun.of({"postgresql": "PostgreSQL"}.get(name, name), other))
         if options.web:
             log("веб: запуск «munnav serve» на образцовом корпусе…")
             try:
@@ -67,9 +80,10 @@ def run_bench(options: BenchOptions, log: Log = lambda _: None, progress: Progre
 
 
 def _run_corpus(
-    options: BenchOptions, vocab: Vocabulary, data_dir: Path, log: Log, progress: ProgressFactory
+    options: BenchOptions, vocab: Vocabulary, data_dir: Path, log: Log, progress: ProgressFactory,
+    database_url: str,
 ) -> BenchReport:
-    engine = SearchEngine.open(data_dir, elasticsearch_url="")
+    engine = SearchEngine.open(data_dir, elasticsearch_url="", database_url=database_url)
     try:
         log(f"генерация и загрузка {options.docs} документов в {data_dir}…")
         generator = CorpusGenerator(vocab, seed=options.seed)
@@ -98,6 +112,25 @@ def _run_corpus(
     return BenchReport(
         docs=ingest.docs, queries=len(timings), ingest=ingest, classes=class_reports(timings), notes=notes
     )
+
+
+@contextmanager
+def temporary_schema(url: str) -> Iterator[str]:
+    """A PostgreSQL schema of its own for the run (dropped after it): ``url`` using it."""
+    admin = make_engine(url)
+    schema = f"munnav_bench_{secrets.token_hex(4)}"
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield admin.url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+                hide_password=False
+            )
+        finally:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        admin.dispose()
 
 
 def _lemma_df(engine: SearchEngine) -> dict[str, int]:

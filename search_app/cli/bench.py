@@ -41,6 +41,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
               help="Одновременных клиентов (замкнутый цикл: больше клиентов — длиннее очередь).")
 @click.option("--web-seconds", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Предел времени на каждую точку, с.")
+@click.option("--database-url", default=None, metavar="URL",
+              help="Повторить замер с хранилищем в этой базе (postgresql://…; во временной схеме, "
+                   "которая удаляется) и вывести обе строки рядом.")
 @click.option("--web-workers", type=click.IntRange(min=1), default=None,
               help="Передать «munnav serve --workers» (по умолчанию — его значение).")
 @click.option("--dialogue", is_flag=True,
@@ -52,6 +55,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 def bench_cmd(
     docs: int, queries: int, as_json: bool, web: bool, web_requests: int, web_clients: int,
     web_seconds: float, web_workers: int | None, dialogue: bool, dialogue_events: int, dialogue_reports: int,
+    database_url: str | None,
 ) -> None:
     """Замерить загрузку и поиск на синтетическом корпусе (во временном каталоге).
 
@@ -67,7 +71,7 @@ def bench_cmd(
         click.echo(result.summary_line())
         return
     options = BenchOptions(
-        docs=docs, queries=queries, web=web, web_workers=web_workers,
+        docs=docs, queries=queries, web=web, web_workers=web_workers, database_url=database_url,
         web_plan=LoadPlan(requests=web_requests, clients=web_clients, max_seconds=web_seconds),
     )
     report = run_bench(options, log=lambda m: click.echo(m, err=True), progress=_progress)
