@@ -17,6 +17,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,8 @@ from ingest.database import make_engine
 EXTERNAL_URL_ENV = "MUNNAV_TEST_POSTGRES_URL"
 TEMPLATE = "munnav_template"
 RUN_AS = "postgres"
+PREFIX = "munnav-pg-"
+OWNER = "owner.pid"
 
 
 def find_bin_dir() -> Path | None:
@@ -49,6 +52,26 @@ def _version(path: str) -> float:
         return 0.0
 
 
+def stop_abandoned(bin_dir: Path, prefix: list[str]) -> None:
+    """Stop and remove the clusters of test sessions that were killed before their teardown.
+
+    The server runs detached from the session (``pg_ctl`` daemonises it), so a
+    SIGKILLed pytest would leave it running for good; each cluster records the
+    pid of the process that started it.
+    """
+    for owner in Path(tempfile.gettempdir()).glob(f"{PREFIX}*/{OWNER}"):
+        try:
+            os.kill(int(owner.read_text()), 0)
+            continue  # its session is alive
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError, OSError):
+            continue
+        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(owner.parent / "data"), "-m", "immediate",
+                        "-w", "stop"], capture_output=True, cwd=owner.parent)
+        shutil.rmtree(owner.parent, ignore_errors=True)
+
+
 class Cluster:
     """One ``initdb``-made cluster in a temporary directory, on a Unix socket."""
 
@@ -56,14 +79,15 @@ class Cluster:
         """``durable``: the server's default fsync/commit settings (for benchmarks), not the tests' fast ones."""
         self.bin_dir = bin_dir
         self.durable = durable
-        self.root = Path(tempfile.mkdtemp(prefix="munnav-pg-"))
+        self._prefix: list[str] = ["runuser", "-u", RUN_AS, "--"] if os.geteuid() == 0 else []
+        stop_abandoned(bin_dir, self._prefix)
+        self.root = Path(tempfile.mkdtemp(prefix=PREFIX))
         self.data = self.root / "data"
         self.socket_dir = self.root
-        self._prefix: list[str] = []
-        if os.geteuid() == 0:  # the server refuses root: run it as «postgres»
+        (self.root / OWNER).write_text(str(os.getpid()))
+        if self._prefix:  # the server refuses root: it runs as «postgres»
             user = pwd.getpwnam(RUN_AS)
             os.chown(self.root, user.pw_uid, user.pw_gid)
-            self._prefix = ["runuser", "-u", RUN_AS, "--"]
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self._prefix, *args], check=True, capture_output=True, cwd=self.root)
@@ -88,6 +112,8 @@ class Cluster:
         return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}"
 
     def stop(self) -> None:
+        if not self.root.exists():  # stopped and removed already (stop_abandoned)
+            return
         try:
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         except subprocess.CalledProcessError:
@@ -135,12 +161,13 @@ if __name__ == "__main__":
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise SystemExit("PostgreSQL не найден: установите пакет postgresql")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a plain kill stops the cluster too
     cluster = Cluster(bin_dir, durable="--durable" in sys.argv).start()
     print(cluster.url(), flush=True)
     try:
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         cluster.stop()
