@@ -18,7 +18,7 @@ from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.store import Store
 from search_app.analysis.analyzer import Analyzer, get_analyzer
-from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query
+from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query, with_common_words
 from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
@@ -41,7 +41,7 @@ from search_app.query import (
     SearchResult,
 )
 from search_app.query_log import QueryLog
-from search_app.ranking import TEXT_FIELDS
+from search_app.ranking import COMMON_WORD_SHARE, RELAX_BELOW, TEXT_FIELDS
 from search_app.search_recorder import SearchRecorder
 from search_app.settings import data_dir as default_data_dir
 from search_app.spelling.layout import switch_layout
@@ -98,23 +98,25 @@ class SearchEngine:
 
     def plan(self, query: SearchQuery) -> SearchPlan:
         query = query.validated()
-        return SearchPlan(query=query, parsed=parse_query(query.text, self.analyzer), today=today())
+        parsed = parse_query(query.text, self.analyzer)
+        if len(parsed.content) > 1:
+            vocabulary = self.vocabulary()
+            parsed = with_common_words(parsed, lambda lemma: vocabulary.share(lemma) > COMMON_WORD_SHARE)
+        return SearchPlan(query=query, parsed=parsed, today=today())
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Search; a wrong layout or typos are recovered unless ``verbatim``."""
         started = time.perf_counter()
-        plan = self.plan(query)
-        raw = self.backend.search(plan)
+        plan, raw = self._matched(self.plan(query))
         if plan.query.verbatim or not plan.query.text:
             return self._result(plan, raw, started)
         rewrite = self.speller.rewrite(plan.query.text, self.vocabulary())
         if rewrite is None:
             return self._result(plan, raw, started)
         try:
-            fixed_plan = self.plan(replace(plan.query, text=rewrite.text))
+            fixed_plan, fixed = self._matched(self.plan(replace(plan.query, text=rewrite.text)))
         except QueryError:
             return self._result(plan, raw, started)
-        fixed = self.backend.search(fixed_plan)
         if fixed.total == 0:
             return self._result(plan, raw, started)
         # Words unknown to the whole index cannot match: search the recovered query,
@@ -135,6 +137,27 @@ class SearchEngine:
             found += [doc_id for doc_id, _ in self.backend.search(chunk_plan).hits]
         return found
 
+    def _matched(self, plan: SearchPlan) -> tuple[SearchPlan, BackendHits]:
+        """The strict match set; while it is smaller than ``RELAX_BELOW``, one
+        content word fewer is required (down to any one of them).
+
+        The total is awaited only when the page itself cannot show it is large
+        enough: a full first page decides without the counting threads.
+        """
+        raw = self.backend.search(plan)
+        strict_total: int | None = None
+        while (
+            plan.parsed.can_relax(plan.relax)
+            and plan.query.offset + len(raw.hits) < RELAX_BELOW
+            and raw.total < RELAX_BELOW
+        ):
+            strict_total = raw.total if strict_total is None else strict_total
+            plan = replace(plan, relax=plan.relax + 1)
+            raw = self.backend.search(plan)
+        if strict_total is not None:
+            raw.notices.append(relaxed_notice(strict_total))
+        return plan, raw
+
     @property
     def speller(self) -> Speller:
         if self._speller is None:
@@ -150,7 +173,7 @@ class SearchEngine:
                 for term, df in self.backend.terms(name).items():
                     lemmas[term] = max(df, lemmas.get(term, 0))
             forms = self.backend.terms("forms")
-            self._vocabulary = (generation, Vocabulary(forms, lemmas))
+            self._vocabulary = (generation, Vocabulary(forms, lemmas, self.backend.count()))
             # The index's most frequent surface forms, analysed once here, spare
             # pymorphy3 on the request path when snippets are marked.
             self.analyzer.warm(sorted(forms, key=lambda f: -forms[f])[:WARM_FORMS])
@@ -163,7 +186,10 @@ class SearchEngine:
         hits = [self._hit(docs[i], score, lemmas, plan, i in outdated) for i, score in raw.hits if i in docs]
         facets = {name: self._facet(name, raw.facets.get(name, []), plan.query) for name in FACET_FIELDS if name in raw.facets}
         took = (time.perf_counter() - started) * 1000
-        return SearchResult(query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today)
+        return SearchResult(
+            query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today,
+            notices=list(raw.notices), relaxed=bool(plan.relax),
+        )
 
     def _outdated(self, ids: set[str], docs: dict[str, Document]) -> set[str]:
         """Which consultations among ``ids`` rely on a lapsed act (as the index ranks them)."""
@@ -266,7 +292,7 @@ class SearchEngine:
         if lemmas:
             parsed = ParsedQuery(text=doc.title, clauses=tuple(Clause((lemma,)) for lemma in lemmas))
             query = SearchQuery(per_page=limit + len(explicit), with_facets=False)
-            plan = SearchPlan(query, parsed, today(), exclude_ids=(doc_id,), boost_topics=doc.topics)
+            plan = SearchPlan(query, parsed, today(), exclude_ids=(doc_id,), boost_topics=doc.topics, relax=len(parsed.clauses))
             ids += [i for i, _ in self.backend.search(plan).hits if i not in ids]
         found = self.store.get_many(ids)
         return [found[i] for i in ids if i in found][: max(limit, len(explicit))]
@@ -394,6 +420,13 @@ class SearchEngine:
                 name = self.backend.rebuild(docs, expected, progress)
             self.store.clear_pending(pending)
         return name
+
+
+def relaxed_notice(strict_total: int) -> str:
+    """What the page says when the match set was widened to any of the words."""
+    if not strict_total:
+        return "Точных совпадений нет — показаны документы, содержащие часть слов."
+    return f"Точных совпадений мало ({strict_total}) — показаны также документы, содержащие часть слов."
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

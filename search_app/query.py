@@ -14,6 +14,9 @@ FACET_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "statu
 # «cites»: consultations citing an act («131-фз») or an article («131-фз:17»); a filter, not a facet.
 FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "cites")
 SORTS: tuple[str, ...] = ("relevance", "newest", "deadline")
+# Federal scope applies in every region: a region filter keeps federal documents
+# (after the region's own), unless the user excludes them (``with_federal``).
+FEDERAL = "Российская Федерация"
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -49,6 +52,7 @@ class SearchQuery:
     with_facets: bool = True
     facet_size: int = 100
     verbatim: bool = False  # search exactly as typed: no layout switch, no typo correction
+    with_federal: bool = True  # a region filter also keeps federal documents
 
     def validated(self) -> SearchQuery:
         """Return a normalised copy or raise ``QueryError`` with a Russian message."""
@@ -92,6 +96,24 @@ class SearchQuery:
 
     def selected(self, name: str) -> tuple[str, ...]:
         return tuple(self.filters.get(name, ()))
+
+    @property
+    def own_regions(self) -> tuple[str, ...]:
+        """The regions ticked other than the federal scope."""
+        return tuple(r for r in self.selected("regions") if r != FEDERAL)
+
+    @property
+    def federal_added(self) -> bool:
+        """Federal documents are kept under a region filter (and listed after the region's own)."""
+        return self.with_federal and bool(self.own_regions)
+
+    def filter_values(self, name: str) -> tuple[str, ...]:
+        """The values a document's ``name`` must hold one of: the ticked ones, and
+        the federal scope beside a ticked region (``federal_added``)."""
+        values = self.selected(name)
+        if name == "regions" and self.federal_added and FEDERAL not in values:
+            return (*values, FEDERAL)
+        return values
 
 
 class FacetValue(NamedTuple):
@@ -156,6 +178,7 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     searched_text: str | None = None  # the text really searched, when a correction replaced it
     suggestion: str | None = None  # "did you mean"
+    relaxed: bool = False  # no document held enough of the words: any of them matched
 
     @property
     def pages(self) -> int:
@@ -174,5 +197,6 @@ class SearchResult:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "searched_query": self.searched_text,
             "suggestion": self.suggestion,
+            "relaxed": self.relaxed,
             "notices": self.notices,
         }

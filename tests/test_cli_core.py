@@ -110,8 +110,10 @@ def test_evaluate_applies_filters_on_non_facet_fields(runner, data_dir, corpus, 
 
 def test_evaluate_reports_the_whole_matched_set(runner, data_dir, corpus, tmp_path):
     queries = tmp_path / "q.jsonl"
-    # «131 фз» matches the act itself and the documents citing it; two of them are judged.
-    queries.write_text('{"qid": "q1", "query": "131 фз", "relevant": {"a-131": 3, "p-yard": 1}}\n', encoding="utf-8")
+    # «131 фз» matches the act itself and the documents citing it; two relevant ones are
+    # judged (grade 2 and up, as Recall@10), one merely related (grade 1, not counted).
+    queries.write_text('{"qid": "q1", "query": "131 фз", "relevant": {"a-131": 3, "p-yard": 2, "a-44": 1}}\n',
+                       encoding="utf-8")
     result = runner.invoke(main, ["evaluate", str(corpus), str(queries), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -33,7 +33,7 @@ def test_open_now_hides_finished(engine):
 
 
 def test_facets_are_disjunctive(engine):
-    query = SearchQuery(text="конкурс", filters={"regions": ("Вологодская область",)})
+    query = SearchQuery(text="конкурс", filters={"regions": ("Вологодская область",)}, with_federal=False)
     result = engine.search(query)
     assert set(ids(result)) == {"c-tos-open", "c-tos-closed"}
     regions = facet(result, "regions")
@@ -45,19 +45,27 @@ def test_facets_are_disjunctive(engine):
 
 
 def test_two_values_of_one_facet_are_ored_and_facets_anded(engine):
-    query = SearchQuery(text="конкурс", filters={"regions": ("Вологодская область", "Пермский край"), "status": ("open",)})
+    query = SearchQuery(text="конкурс", filters={"regions": ("Вологодская область", "Пермский край"), "status": ("open",)},
+                        with_federal=False)
     assert set(ids(engine.search(query))) == {"c-tos-open", "c-perm"}
 
 
 def test_selected_value_without_hits_still_listed(engine):
-    result = engine.search(SearchQuery(text="конкурс", filters={"regions": ("Тверская область",)}))
+    result = engine.search(SearchQuery(text="конкурс", filters={"regions": ("Тверская область",)}, with_federal=False))
     assert result.total == 0
     assert facet(result, "regions")["Тверская область"] == (0, True)
 
 
-def test_federal_scope_passes_only_its_own_filter(engine):
+def test_federal_scope_applies_in_every_region_after_the_regions_own(engine):
     result = engine.search(SearchQuery(text="гранты", filters={"regions": ("Пермский край",)}))
-    assert "c-nko" not in ids(result)
+    found = ids(result)
+    assert found[0] == "c-perm" and "c-nko" in found  # federal kept, after the region's own
+    assert result.total == len(found)
+    assert facet(result, "kind")["competition"][0] == sum(1 for i in found if i.startswith("c-"))
+    strict = engine.search(SearchQuery(text="гранты", filters={"regions": ("Пермский край",)}, with_federal=False))
+    assert ids(strict) == ["c-perm"]
+    federal = engine.search(SearchQuery(text="гранты", filters={"regions": ("Российская Федерация",)}))
+    assert "c-perm" not in ids(federal) and "c-nko" in ids(federal)
 
 
 def test_year_filter_and_range(engine):
@@ -68,7 +76,8 @@ def test_year_filter_and_range(engine):
 
 def test_sort_by_deadline_and_newest(engine):
     by_deadline = ids(engine.search(SearchQuery(text="конкурс", sort="deadline")))
-    assert by_deadline[:3] == ["c-tos-closed", "c-tos-open", "c-perm"]
+    assert by_deadline[:3] == ["c-tos-open", "c-perm", "c-nko"]  # open ones by nearest deadline
+    assert by_deadline[-1] == "c-tos-closed"  # closed never before open
     newest = ids(engine.search(SearchQuery(text="конкурс", sort="newest")))
     assert newest[0] == "c-nko"
 

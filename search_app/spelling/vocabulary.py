@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 class Vocabulary:
     forms: dict[str, int]
     lemmas: dict[str, int]
+    documents: int = 0  # documents in the index the frequencies were counted over
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _sorted: list[str] = field(default_factory=list, repr=False)
 
@@ -30,6 +31,10 @@ class Vocabulary:
 
     def frequency(self, form: str) -> int:
         return self.forms.get(form, 0)
+
+    def share(self, lemma: str) -> float:
+        """The share of the documents holding ``lemma`` (in its most frequent field)."""
+        return self.lemmas.get(lemma, 0) / self.documents if self.documents else 0.0
 
     def complete(self, prefix: str, limit: int) -> list[str]:
         """Known forms that start with ``prefix``, most frequent first."""

@@ -33,8 +33,10 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
     _param("year_to", "Год публикации по.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
     _param("amount_from", "Сумма поддержки не меньше, руб.", {"type": "number", "minimum": 0}),
     _param("amount_to", "Сумма поддержки не больше, руб.", {"type": "number", "minimum": 0}),
-    _param("open", "1 — только открытые сейчас, 0 — включая завершённые. По умолчанию 1, если выбраны "
-           "только меры поддержки и/или конкурсы.", {"type": "string", "enum": ["1", "0"]}),
+    _param("open", "1 — только открытые сейчас, 0 или без параметра — включая завершённые (они ниже открытых).",
+           {"type": "string", "enum": ["1", "0"]}),
+    _param("federal", "0 — при фильтре по региону не показывать федеральные документы (по умолчанию они "
+           "показываются после документов региона: действуют во всех регионах).", {"type": "string", "enum": ["1", "0"]}),
     _param("sort", "Сортировка.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     _param("page", "Страница.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _param("per_page", "Результатов на странице.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
