@@ -113,8 +113,13 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
     )
     rest = _EXCLUDE_RE.sub(" ", rest)
     all_tokens = analyzer.analyze_tokens(rest)
-    # Stop words are dropped, unless the query is made of nothing else («я», «и в на»).
-    tokens = [t for t in all_tokens if not t.stop] or all_tokens
+    # Stop words are dropped (the index holds none of them).
+    tokens = [t for t in all_tokens if not t.stop]
+    if not tokens and not phrases and all_tokens:
+        words = ", ".join(f"«{rest[t.start:t.end]}»" for t in all_tokens[:5])
+        raise QueryError(
+            f"Запрос состоит только из служебных слов ({words}) — по ним не ищут: добавьте слова по существу."
+        )
     lemmas = [t.lemma for t in tokens]
     act_numbers = _act_numbers(lemmas)
     clauses = tuple(
@@ -129,6 +134,8 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
     if parsed.is_empty:
         if excluded:
             raise QueryError("Запрос состоит только из исключений: добавьте слова, которые нужно найти.")
+        if not any(ch.isalnum() for ch in text):
+            raise QueryError("В запросе только знаки препинания и символы: введите слова, которые нужно найти.")
         raise QueryError("В запросе нет слов для поиска: введите, что нужно найти.")
     return parsed
 

@@ -19,7 +19,9 @@ def _param(name: str, description: str, schema: dict[str, Any], many: bool = Fal
 
 
 SEARCH_PARAMS: list[dict[str, Any]] = [
-    _param("q", "Текст запроса: слова, «фраза в кавычках», -исключение.", {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
+    _param("q", "Текст запроса: слова, «фраза в кавычках», -исключение. Запрос без слов (только знаки или только "
+           "служебные слова) — ошибка 400 с пояснением.",
+           {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "[0-9A-Za-zА-Яа-яЁё]{2}"}),
     _param("kind", "Вид документа (можно несколько).", {"type": "string", "enum": list(KINDS)}, many=True),
     _param("region", "Регион (можно несколько).", {"type": "string"}, many=True),
     _param("topic", "Тема (можно несколько).", {"type": "string"}, many=True),
