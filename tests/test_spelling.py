@@ -2,7 +2,7 @@
 
 import pytest
 
-from search_app.query import SearchQuery
+from search_app.query import QueryError, SearchQuery
 from search_app.spelling.layout import switch_layout
 from search_app.spelling.vocabulary import Vocabulary
 
@@ -43,10 +43,15 @@ def test_known_words_are_never_rewritten(engine):
     assert result.searched_text is None and result.suggestion is None
 
 
-@pytest.mark.parametrize("text", ["я", "12345", "ТОСtos", "🙂 гранты", "ыыыыы ъъъъъ " * 40])
+@pytest.mark.parametrize("text", ["12345", "ТОСtos", "🙂 гранты", "ыыыыы ъъъъъ " * 40])
 def test_odd_input_gives_an_answer_not_an_exception(engine, text):
     result = engine.search(SearchQuery(text=text[:500]))
     assert result.total >= 0
+
+
+def test_a_stop_word_alone_is_a_clear_user_error(engine):
+    with pytest.raises(QueryError, match="служебных слов"):
+        engine.search(SearchQuery(text="я"))
 
 
 def test_suggest_completes_last_word_and_offers_popular_queries(engine):
