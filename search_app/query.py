@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -29,6 +29,9 @@ def cites_filter_key(value: str) -> str:
     if article and not ARTICLE_NUMBER.fullmatch(article.strip()):
         raise QueryError(f"Некорректный номер статьи в фильтре cites: {article!r}.")
     return cite_key(number, article.strip())
+
+
+DocUrl = Callable[[str], str]  # document id → the address of its page
 
 
 class QueryError(ValueError):
@@ -142,7 +145,8 @@ class Hit:
     def id(self) -> str:
         return self.document.id
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, doc_url: DocUrl | None = None) -> dict[str, Any]:
+        """The hit as JSON: ``url`` is the document's page (``doc_url``), else its source."""
         d = self.document
         return {
             "id": d.id,
@@ -153,7 +157,8 @@ class Hit:
             "status": d.status or None,
             "snippet": self.snippet,
             "score": round(self.score, 4),
-            "url": d.url or None,
+            "url": doc_url(d.id) if doc_url else d.url or None,
+            "source_url": d.url or None,
             "issuer": d.issuer or None,
             "regions": list(d.regions),
             "topics": list(d.topics),
@@ -185,7 +190,7 @@ class SearchResult:
         """Pages one may open: never past ``MAX_PAGE``, which ``page`` is checked against."""
         return min(MAX_PAGE, max(1, -(-self.total // self.query.per_page)))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, doc_url: DocUrl | None = None) -> dict[str, Any]:
         return {
             "query": self.query.text,
             "total": self.total,
@@ -193,7 +198,7 @@ class SearchResult:
             "page": self.query.page,
             "per_page": self.query.per_page,
             "pages": self.pages,
-            "hits": [h.to_dict() for h in self.hits],
+            "hits": [h.to_dict(doc_url) for h in self.hits],
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "searched_query": self.searched_text,
             "suggestion": self.suggestion,

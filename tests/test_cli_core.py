@@ -127,3 +127,10 @@ def test_evaluate_reports_the_whole_matched_set(runner, data_dir, corpus, tmp_pa
     assert report["median_ratio"] == row["matched"] / 2
     text = runner.invoke(main, ["evaluate", str(corpus), str(queries)]).output.strip().splitlines()[-1]
     assert f"median_ratio={row['matched'] / 2:.2f}" in text and f"recall_all={row['judged_matched'] / 2:.3f}" in text
+
+
+def test_search_labels_an_expired_act_as_the_page_does(runner, data_dir, corpus):
+    runner.invoke(main, ["import", str(corpus)])
+    result = runner.invoke(main, ["search", "общих принципах организации местного самоуправления"])
+    line = next(line for line in result.output.splitlines() if "(a-old)" in line)
+    assert "(Утратил силу)" in line and "завершён" not in line

@@ -63,6 +63,9 @@ class Analyzer:
     def is_dictionary_word(self, token: str) -> bool:
         return self._lemmatizer.is_dictionary_word(token)
 
+    def is_infinitive(self, lemma: str) -> bool:
+        return self._lemmatizer.is_infinitive(lemma)
+
     def is_function_word(self, lemma: str) -> bool:
         """Whether a query lemma only asks or links («как», «какой», «нужно»), memoised."""
         known = self._function_words.get(lemma)

@@ -61,6 +61,13 @@ class Lemmatizer:
         tag = parsed[0].tag
         return tag.POS in _FUNCTION_POS or bool(_FUNCTION_GRAMMEMES & tag.grammemes)
 
+    def is_infinitive(self, lemma: str) -> bool:
+        """A verb's infinitive («создать», «получить») in pymorphy3's likeliest reading."""
+        if not _has_cyrillic(lemma) or not self._morph.word_is_known(lemma):
+            return False
+        parsed = self._morph.parse(lemma)
+        return bool(parsed) and parsed[0].tag.POS == "INFN"
+
     @staticmethod
     def is_stop_word(lemma: str) -> bool:
         return lemma in _STOP_WORDS

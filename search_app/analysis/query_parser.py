@@ -30,13 +30,16 @@ class Clause:
     """One query concept: its lemmas and their synonym alternatives.
 
     A synonym's alternatives are matched whole (a multi-word one as a phrase),
-    never word by word. A ``weak`` clause is a word that asks or links («как»,
+    never word by word. A ``common`` clause is a word in a large share of the
+    documents: it ranks, but decides the match only when nothing rarer is asked.
+    A ``weak`` clause is a word that asks or links («как»,
     «какой», «нужно»): it ranks, but a document need not hold it.
     """
 
     lemmas: LemmaSeq
     alternatives: tuple[LemmaSeq, ...] = ()
     weak: bool = False
+    common: bool = False
 
     @property
     def sequences(self) -> tuple[LemmaSeq, ...]:
@@ -62,14 +65,15 @@ class ParsedQuery:
     def content(self) -> tuple[Clause, ...]:
         """The clauses a document is required to match (some of): every clause
         but the weak ones, or all of them when the query has nothing else."""
-        strong = tuple(c for c in self.clauses if not c.weak)
+        strong = tuple(c for c in self.clauses if not (c.weak or c.common))
         return strong or self.clauses
 
     @property
     def optional(self) -> tuple[Clause, ...]:
-        """Clauses that only rank (weak words beside content words)."""
+        """Clauses that only rank: common words beside rarer ones. Weak words
+        («как», «нужно») rank nothing: scoring them lifted every «Как …» title."""
         content = self.content
-        return tuple(c for c in self.clauses if c not in content)
+        return tuple(c for c in self.clauses if c not in content and not c.weak)
 
     def required(self, relax: int = 0) -> int:
         """How many ``content`` clauses a document must match (0: none to match),
@@ -122,10 +126,10 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
         )
     lemmas = [t.lemma for t in tokens]
     act_numbers = _act_numbers(lemmas)
-    clauses = tuple(
+    clauses = _how_to_action(tuple(
         Clause(seq, tuple(sorted(alts | _written_act(seq, act_numbers))), all(analyzer.is_function_word(w) for w in seq))
         for seq, alts in analyzer.expand(lemmas)
-    )
+    ), analyzer)
     all_lemmas = tuple(t.lemma for t in analyzer.analyze_tokens(rest))
     parsed = ParsedQuery(
         text, clauses, phrases, excluded, act_numbers, detect_kinds(all_lemmas, act_numbers),
@@ -142,14 +146,26 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
 
 def with_common_words(parsed: ParsedQuery, is_common: Callable[[str], bool]) -> ParsedQuery:
     """Single-word clauses whose word is in a large share of the documents
-    (``is_common``) become weak: like Elasticsearch's common-terms query, they
+    (``is_common``) become common: like Elasticsearch's common-terms query, they
     rank but do not decide the match set. A query of nothing but common words
     still requires them (``ParsedQuery.content``)."""
     clauses = tuple(
-        replace(c, weak=True) if not c.weak and len(c.lemmas) == 1 and is_common(c.lemmas[0]) else c
+        replace(c, common=True) if not c.weak and len(c.lemmas) == 1 and is_common(c.lemmas[0]) else c
         for c in parsed.clauses
     )
     return replace(parsed, clauses=clauses) if clauses != parsed.clauses else parsed
+
+
+def _how_to_action(clauses: tuple[Clause, ...], analyzer: Analyzer) -> tuple[Clause, ...]:
+    """In «как создать ТОС» the infinitive after the question word is the action a
+    step-by-step solution describes (the kind intent asks for those), not the
+    subject: like a common word it ranks but does not decide the match."""
+    out = list(clauses)
+    for i in range(len(out) - 1):
+        head, verb = out[i], out[i + 1]
+        if head.weak and len(verb.lemmas) == 1 and not verb.weak and analyzer.is_infinitive(verb.lemmas[0]):
+            out[i + 1] = replace(verb, common=True)
+    return tuple(out)
 
 
 def _written_act(seq: LemmaSeq, act_numbers: tuple[str, ...]) -> set[LemmaSeq]:

@@ -28,7 +28,7 @@ from search_app.ranking import (
     ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
-    KIND_INTENT_BOOST,
+    KIND_INTENT_FACTOR,
     REGION_TIER_BOOST,
     RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
@@ -76,8 +76,9 @@ def text_query(parsed: ParsedQuery, required: int | None = None) -> Dsl:
     the strict rule, ``ParsedQuery.required``) or the act / article asked for,
     phrases required, exclusions out. As ``tantivy_query.text_query``.
 
-    Boosts (kind intent, whole-query title phrase, weak words) only re-rank
-    documents the core already matched; they never add matches of their own.
+    Boosts (whole-query title phrase, common words) only re-rank documents
+    the core already matched; they never add matches of their own. The kind
+    intent multiplies the score (``scored_query``).
     """
     if parsed.is_empty:
         return {"match_all": {}}
@@ -97,8 +98,6 @@ def text_query(parsed: ParsedQuery, required: int | None = None) -> Dsl:
         core["should"] = [clause_query(c) for c in parsed.optional]
     outer: Dsl = {"must": [{"bool": core}]}
     boosts: list[Dsl] = []
-    if parsed.kinds:
-        boosts.append({"constant_score": {"filter": {"terms": {"kind": list(parsed.kinds)}}, "boost": KIND_INTENT_BOOST}})
     if len(parsed.lemmas) >= 2:
         boosts.append(seq_query("title", parsed.lemmas, TITLE_PHRASE_BOOST))
     if boosts:
@@ -178,7 +177,8 @@ def _and(filters: list[Dsl]) -> Dsl:
 
 
 def scored_query(plan: SearchPlan, filters: list[Dsl]) -> Dsl:
-    """Text + ``filters`` (unscored); finished documents multiplied by FINISHED_FACTOR."""
+    """Text + ``filters`` (unscored); finished documents multiplied by FINISHED_FACTOR,
+    documents of the kind the wording asks for by KIND_INTENT_FACTOR."""
     text = text_query(plan.parsed, plan.required)
     matched: Dsl = {"bool": {"must": [text], "filter": filters}} if filters else text
     if plan.parsed.is_empty and not plan.boost_topics:
@@ -194,7 +194,11 @@ def scored_query(plan: SearchPlan, filters: list[Dsl]) -> Dsl:
     return {
         "function_score": {
             "query": matched,
-            "functions": [{"filter": finished_filter(plan.today), "weight": FINISHED_FACTOR}],
+            "functions": [
+                {"filter": finished_filter(plan.today), "weight": FINISHED_FACTOR},
+                *([{"filter": {"terms": {"kind": list(plan.parsed.kinds)}}, "weight": KIND_INTENT_FACTOR}]
+                  if plan.parsed.kinds else []),
+            ],
             "score_mode": "multiply",
             "boost_mode": "multiply",
         }

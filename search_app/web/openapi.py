@@ -141,7 +141,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"}, "kind": {"type": "string", "enum": list(KINDS)}, "title": {"type": "string"},
             "doc_number": _NULLABLE_STR, "doc_type": _NULLABLE_STR, "status": _NULLABLE_STR,
             "snippet": {"type": "string", "description": "HTML: экранированный текст с <mark>"},
-            "score": {"type": "number"}, "url": _NULLABLE_STR, "issuer": _NULLABLE_STR,
+            "score": {"type": "number"},
+            "url": {"type": "string", "description": "Страница документа в навигаторе"},
+            "source_url": {**_NULLABLE_STR, "description": "Адрес документа в источнике"},
+            "issuer": _NULLABLE_STR,
             "regions": _STR_LIST, "topics": _STR_LIST, "audience": _STR_LIST,
             "published": {"type": "string", "format": "date", "nullable": True},
             "deadline": {"type": "string", "format": "date", "nullable": True},
@@ -162,6 +165,7 @@ SCHEMAS: dict[str, Any] = {
             "facets": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
             "searched_query": _NULLABLE_STR, "suggestion": _NULLABLE_STR, "notices": _STR_LIST,
+            "relaxed": {"type": "boolean", "description": "Точных совпадений не хватило: найдены документы с частью слов"},
         },
     },
     "DocumentPage": {

@@ -34,7 +34,7 @@ from search_app.ranking import (
     ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
-    KIND_INTENT_BOOST,
+    KIND_INTENT_FACTOR,
     REGION_TIER_BOOST,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
@@ -164,22 +164,22 @@ def test_act_number_kind_intent_and_title_phrase_boosts() -> None:
                 {"term": {"doc_number": {"value": "131-фз", "boost": ACT_NUMBER_BOOST}}},
             ], "minimum_should_match": 1}}]}}],
             "should": [
-                {"constant_score": {"filter": {"terms": {"kind": ["legal_act"]}}, "boost": KIND_INTENT_BOOST}},
                 {"match_phrase": {"title": {"query": "закон 131-фз", "analyzer": "munnav_lemma", "boost": TITLE_PHRASE_BOOST}}},
             ],
         }
     }
 
 
-def test_most_content_words_are_required_and_weak_words_only_rank() -> None:
-    parsed = ParsedQuery(text="как провести публичные слушания по бюджету", clauses=(
+def test_most_content_words_are_required_common_words_only_rank_weak_words_not_at_all() -> None:
+    parsed = ParsedQuery(text="как провести публичные слушания по бюджету муниципальному", clauses=(
         Clause(("как",), weak=True), Clause(("провести",)), Clause(("публичный", "слушание")), Clause(("бюджет",)),
+        Clause(("муниципальный",), common=True),
     ))
     core = dsl.text_query(parsed)["bool"]["must"][0]["bool"]
     assert core["must"] == [{"bool": {"should": [
         across(("провести",)), across(("публичный", "слушание")), across(("бюджет",)),
     ], "minimum_should_match": 2}}]
-    assert core["should"] == [across(("как",))]
+    assert core["should"] == [across(("муниципальный",))]
     # Relaxed (the strict set was tiny): any one content word.
     assert dsl.text_query(parsed, 1)["bool"]["must"][0]["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
     relaxed = SearchPlan(SearchQuery(with_facets=False), parsed, TODAY, relax=5)
@@ -269,6 +269,13 @@ def test_open_now_excludes_closed_expired_and_overdue() -> None:
         "should": [{"terms": {"status": ["closed", "expired"]}}, {"range": {"deadline": {"gte": 1, "lt": 20261127}}}],
         "minimum_should_match": 1,
     }}]}}]
+
+
+def test_the_kind_intent_multiplies_the_score() -> None:
+    parsed = words("закон", act_numbers=(), kinds=("legal_act",))
+    fs = dsl.search_body(plan(parsed, with_facets=False))["query"]["function_score"]
+    assert fs["functions"][1] == {"filter": {"terms": {"kind": ["legal_act"]}}, "weight": KIND_INTENT_FACTOR}
+    assert (fs["score_mode"], fs["boost_mode"]) == ("multiply", "multiply")
 
 
 def test_finished_documents_are_demoted_by_a_function_score_weight() -> None:

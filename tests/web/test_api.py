@@ -23,7 +23,8 @@ def test_search_result_model(client: FlaskClient) -> None:
     assert hit == {
         "id": "c-perm", "kind": "competition", "title": "Конкурс проектов ТОС Пермского края",
         "doc_number": None, "doc_type": None, "status": "open",
-        "snippet": "Гранты ТОС на благоустройство территорий.", "url": None,
+        "snippet": "Гранты ТОС на благоустройство территорий.",
+        "url": "http://localhost/documents/c-perm", "source_url": None,  # the page here, the source apart
         "issuer": "Правительство Пермского края", "regions": ["Пермский край"], "topics": ["ТОС", "благоустройство"],
         "audience": ["ТОС"], "published": "2026-09-15", "deadline": "2027-01-20",
         "amount_min": None, "amount_max": None, "finished": False, "days_left": 54,
@@ -47,6 +48,12 @@ def test_search_result_model(client: FlaskClient) -> None:
         },
         "searched_query": None, "suggestion": None, "notices": [],
     }
+
+
+def test_api_json_is_utf8_not_escaped(client: FlaskClient) -> None:
+    response = client.get("/api/v1/search?kind=competition&region=Пермский+край&federal=0")
+    assert "Конкурс проектов ТОС Пермского края".encode() in response.data
+    assert b"\\u04" not in response.data and response.mimetype == "application/json"
 
 
 def test_search_same_parameters_as_the_page(client: FlaskClient) -> None:
