@@ -45,7 +45,7 @@ from search_app.ranking import COMMON_WORD_SHARE, RELAX_BELOW, TEXT_FIELDS
 from search_app.search_recorder import SearchRecorder
 from search_app.settings import data_dir as default_data_dir
 from search_app.spelling.layout import switch_layout
-from search_app.spelling.speller import Speller
+from search_app.spelling.speller import Speller, max_edits
 from search_app.spelling.vocabulary import Vocabulary
 
 INDEX_BATCH = 1000  # documents per store transaction
@@ -58,6 +58,7 @@ RELATED_LEMMAS = 24
 # documents in one search took 7–21 ms, in pages of 100 ids 14–29 ms.
 AMONG_CHUNK = 1000
 WARM_FORMS = 200_000  # surface forms analysed ahead when the index vocabulary is loaded
+SUGGEST_COMPLETIONS = 3  # completions of the last word tried (each searched once)
 
 
 @dataclass
@@ -250,10 +251,12 @@ class SearchEngine:
             self._recorder.flush()
 
     def suggest(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
-        """Completions for what is being typed: popular queries, then matching titles.
+        """Completions for what is being typed: acts by number, popular queries,
+        the last word completed, then titles — each only if it finds something.
 
-        The last, unfinished word is completed from the index's word forms; a
-        prefix typed on the wrong keyboard layout is completed as retyped.
+        The last, unfinished word is completed from the index's word forms (a
+        typo in it tolerated); a prefix typed on the wrong keyboard layout is
+        completed as retyped. A finished word is searched as it is.
         """
         text = normalize(" ".join(prefix.split()))
         if not text or len(text) > 100:
@@ -263,20 +266,58 @@ class SearchEngine:
         return self._suggest(switched, limit) if switched else items
 
     def _suggest(self, text: str, limit: int) -> list[dict[str, str]]:
-        items: list[dict[str, str]] = [
-            {"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))
-        ]
+        vocabulary = self.vocabulary()
         words = text.split()
-        completions = self.vocabulary().complete(words[-1], 1) if text[-1:].isalpha() else []
-        completed = " ".join([*words[:-1], completions[0]]) if completions else text
+        items = self._act_suggestions(words[-1], vocabulary)
+        items += [{"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))]
+        completed = text
+        if self._unfinished(words[-1]):
+            for word in self._completions(words[-1], vocabulary):
+                candidate = " ".join([*words[:-1], word])
+                if candidate != text and self._titles(candidate, 1):
+                    completed = candidate
+                    items.append({"text": candidate, "kind": "query", "id": ""})
+                    break
+        items += self._titles(completed, limit)
+        unique: dict[tuple[str, str], dict[str, str]] = {}
+        for item in items:
+            unique.setdefault((item["text"], item["id"]), item)
+        return list(unique.values())[:limit]
+
+    def _unfinished(self, word: str) -> bool:
+        """Whether the last word is still being typed: not a real word (a stop word
+        such as «про» may begin «проектов»)."""
+        if not word.isalpha():
+            return False
+        _, stop = self.analyzer.token_lemma(word)
+        return stop or not self.analyzer.is_dictionary_word(word)
+
+    @staticmethod
+    def _completions(word: str, vocabulary: Vocabulary) -> list[str]:
+        exact = vocabulary.complete(word, SUGGEST_COMPLETIONS)
+        return exact or vocabulary.complete_fuzzy(word, max_edits(word), SUGGEST_COMPLETIONS)
+
+    def _act_suggestions(self, word: str, vocabulary: Vocabulary) -> list[dict[str, str]]:
+        """«131» → the act 131-ФЗ: act numbers in the index that begin with the digits."""
+        digits = word.split("-")[0]
+        if not digits.isdigit():
+            return []
+        out: list[dict[str, str]] = []
+        for number in vocabulary.complete_lemma(f"{digits}-", SUGGEST_COMPLETIONS):
+            if not number.startswith(word):
+                continue
+            out += [item for item in self._titles(number, 1) if item["kind"] == "legal_act"]
+        return out
+
+    def _titles(self, text: str, limit: int) -> list[dict[str, str]]:
+        """The titles ``text`` finds, searched as typed (strict, no correction)."""
         try:
-            plan = self.plan(SearchQuery(text=completed, per_page=limit, with_facets=False))
+            plan = self.plan(SearchQuery(text=text, per_page=limit, with_facets=False))
         except QueryError:
-            return items[:limit]
+            return []
         ids = [i for i, _ in self.backend.search(plan).hits]
         docs = self.store.get_many(ids)
-        items += [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs]
-        return items[:limit]
+        return [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs]
 
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)

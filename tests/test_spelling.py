@@ -68,3 +68,24 @@ def test_suggest_on_wrong_layout_and_junk(engine):
     assert engine.suggest("rjyrehc")[0]["kind"] == "competition"  # «конкурс»
     assert engine.suggest("") == []
     assert engine.suggest("x" * 500) == []
+
+
+def test_suggest_completes_an_act_number_to_the_act(engine):
+    items = engine.suggest("131")
+    assert items[0]["id"] == "a-131" and items[0]["kind"] == "legal_act"
+    assert engine.suggest("131-ф")[0]["id"] == "a-131"
+
+
+@pytest.mark.parametrize("text", ["привет", "ghbdtn"])
+def test_suggest_offers_nothing_that_finds_nothing(engine, text):
+    assert engine.search(SearchQuery(text="привет", verbatim=True)).total == 0
+    assert engine.suggest(text) == []
+
+
+@pytest.mark.parametrize("text", ["благоу", "благоустройсв", ",kfujecnhjqcd"])
+def test_suggest_completes_the_last_word_from_the_index_typo_and_layout_tolerant(engine, text):
+    items = engine.suggest(text)
+    completion = items[0]
+    assert completion["kind"] == "query" and completion["text"].startswith("благоустройств")
+    assert engine.search(SearchQuery(text=completion["text"], verbatim=True)).total > 0
+    assert any(i["kind"] != "query" for i in items)  # and what it finds
