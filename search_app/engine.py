@@ -125,6 +125,14 @@ class SearchEngine:
         result = self._result(fixed_plan, fixed, started)
         return replace(result, query=plan.query, searched_text=rewrite.text)
 
+    def similar(self, query: SearchQuery) -> SearchResult:
+        """Documents sharing any of the content words of a free text (a problem
+        described in full sentences), best first: likeness, not a match set."""
+        started = time.perf_counter()
+        plan = self.plan(query)
+        plan = replace(plan, relax=len(plan.parsed.content))
+        return self._result(plan, self.backend.search(plan), started)
+
     def among(self, query: SearchQuery, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` that ``query`` finds (its words, filters, "open now"), as
         typed: a saved search is matched against new documents without correction."""
