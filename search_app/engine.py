@@ -130,7 +130,9 @@ class SearchEngine:
         described in full sentences), best first: likeness, not a match set."""
         started = time.perf_counter()
         plan = self.plan(query)
-        plan = replace(plan, relax=len(plan.parsed.content))
+        # every word but the weak ones counts, frequent or not: any one of them matches
+        clauses = tuple(replace(c, common=False) for c in plan.parsed.clauses)
+        plan = replace(plan, parsed=replace(plan.parsed, clauses=clauses), relax=len(clauses))
         return self._result(plan, self.backend.search(plan), started)
 
     def among(self, query: SearchQuery, ids: Iterable[str]) -> list[str]:
