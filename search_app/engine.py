@@ -18,7 +18,7 @@ from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.store import Store
 from search_app.analysis.analyzer import Analyzer, get_analyzer
-from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query
+from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query, with_common_words
 from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
 from search_app.backends.factory import make_backend
@@ -41,11 +41,11 @@ from search_app.query import (
     SearchResult,
 )
 from search_app.query_log import QueryLog
-from search_app.ranking import TEXT_FIELDS
+from search_app.ranking import COMMON_WORD_SHARE, RELAX_BELOW, TEXT_FIELDS
 from search_app.search_recorder import SearchRecorder
 from search_app.settings import data_dir as default_data_dir
 from search_app.spelling.layout import switch_layout
-from search_app.spelling.speller import Speller
+from search_app.spelling.speller import Speller, max_edits
 from search_app.spelling.vocabulary import Vocabulary
 
 INDEX_BATCH = 1000  # documents per store transaction
@@ -58,6 +58,7 @@ RELATED_LEMMAS = 24
 # documents in one search took 7–21 ms, in pages of 100 ids 14–29 ms.
 AMONG_CHUNK = 1000
 WARM_FORMS = 200_000  # surface forms analysed ahead when the index vocabulary is loaded
+SUGGEST_COMPLETIONS = 3  # completions of the last word tried (each searched once)
 
 
 @dataclass
@@ -98,29 +99,41 @@ class SearchEngine:
 
     def plan(self, query: SearchQuery) -> SearchPlan:
         query = query.validated()
-        return SearchPlan(query=query, parsed=parse_query(query.text, self.analyzer), today=today())
+        parsed = parse_query(query.text, self.analyzer)
+        if len(parsed.content) > 1:
+            vocabulary = self.vocabulary()
+            parsed = with_common_words(parsed, lambda lemma: vocabulary.share(lemma) > COMMON_WORD_SHARE)
+        return SearchPlan(query=query, parsed=parsed, today=today())
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Search; a wrong layout or typos are recovered unless ``verbatim``."""
         started = time.perf_counter()
-        plan = self.plan(query)
-        raw = self.backend.search(plan)
+        plan, raw = self._matched(self.plan(query))
         if plan.query.verbatim or not plan.query.text:
             return self._result(plan, raw, started)
         rewrite = self.speller.rewrite(plan.query.text, self.vocabulary())
         if rewrite is None:
             return self._result(plan, raw, started)
         try:
-            fixed_plan = self.plan(replace(plan.query, text=rewrite.text))
+            fixed_plan, fixed = self._matched(self.plan(replace(plan.query, text=rewrite.text)))
         except QueryError:
             return self._result(plan, raw, started)
-        fixed = self.backend.search(fixed_plan)
         if fixed.total == 0:
             return self._result(plan, raw, started)
         # Words unknown to the whole index cannot match: search the recovered query,
         # and offer the original as typed («Искать вместо этого …»).
         result = self._result(fixed_plan, fixed, started)
         return replace(result, query=plan.query, searched_text=rewrite.text)
+
+    def similar(self, query: SearchQuery) -> SearchResult:
+        """Documents sharing any of the content words of a free text (a problem
+        described in full sentences), best first: likeness, not a match set."""
+        started = time.perf_counter()
+        plan = self.plan(query)
+        # every word but the weak ones counts, frequent or not: any one of them matches
+        clauses = tuple(replace(c, common=False) for c in plan.parsed.clauses)
+        plan = replace(plan, parsed=replace(plan.parsed, clauses=clauses), relax=len(clauses))
+        return self._result(plan, self.backend.search(plan), started)
 
     def among(self, query: SearchQuery, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` that ``query`` finds (its words, filters, "open now"), as
@@ -134,6 +147,27 @@ class SearchEngine:
             chunk_plan = replace(plan, query=replace(plan.query, per_page=len(chunk)), only_ids=chunk)
             found += [doc_id for doc_id, _ in self.backend.search(chunk_plan).hits]
         return found
+
+    def _matched(self, plan: SearchPlan) -> tuple[SearchPlan, BackendHits]:
+        """The strict match set; while it is smaller than ``RELAX_BELOW``, one
+        content word fewer is required (down to any one of them).
+
+        The total is awaited only when the page itself cannot show it is large
+        enough: a full first page decides without the counting threads.
+        """
+        raw = self.backend.search(plan)
+        strict_total: int | None = None
+        while (
+            plan.parsed.can_relax(plan.relax)
+            and plan.query.offset + len(raw.hits) < RELAX_BELOW
+            and raw.total < RELAX_BELOW
+        ):
+            strict_total = raw.total if strict_total is None else strict_total
+            plan = replace(plan, relax=plan.relax + 1)
+            raw = self.backend.search(plan)
+        if strict_total is not None:
+            raw.notices.append(relaxed_notice(strict_total))
+        return plan, raw
 
     @property
     def speller(self) -> Speller:
@@ -150,7 +184,7 @@ class SearchEngine:
                 for term, df in self.backend.terms(name).items():
                     lemmas[term] = max(df, lemmas.get(term, 0))
             forms = self.backend.terms("forms")
-            self._vocabulary = (generation, Vocabulary(forms, lemmas))
+            self._vocabulary = (generation, Vocabulary(forms, lemmas, self.backend.count()))
             # The index's most frequent surface forms, analysed once here, spare
             # pymorphy3 on the request path when snippets are marked.
             self.analyzer.warm(sorted(forms, key=lambda f: -forms[f])[:WARM_FORMS])
@@ -163,7 +197,10 @@ class SearchEngine:
         hits = [self._hit(docs[i], score, lemmas, plan, i in outdated) for i, score in raw.hits if i in docs]
         facets = {name: self._facet(name, raw.facets.get(name, []), plan.query) for name in FACET_FIELDS if name in raw.facets}
         took = (time.perf_counter() - started) * 1000
-        return SearchResult(query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today)
+        return SearchResult(
+            query=plan.query, total=raw.total, took_ms=took, hits=hits, facets=facets, today=plan.today,
+            notices=list(raw.notices), relaxed=bool(plan.relax),
+        )
 
     def _outdated(self, ids: set[str], docs: dict[str, Document]) -> set[str]:
         """Which consultations among ``ids`` rely on a lapsed act (as the index ranks them)."""
@@ -224,10 +261,12 @@ class SearchEngine:
             self._recorder.flush()
 
     def suggest(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
-        """Completions for what is being typed: popular queries, then matching titles.
+        """Completions for what is being typed: acts by number, popular queries,
+        the last word completed, then titles — each only if it finds something.
 
-        The last, unfinished word is completed from the index's word forms; a
-        prefix typed on the wrong keyboard layout is completed as retyped.
+        The last, unfinished word is completed from the index's word forms (a
+        typo in it tolerated); a prefix typed on the wrong keyboard layout is
+        completed as retyped. A finished word is searched as it is.
         """
         text = normalize(" ".join(prefix.split()))
         if not text or len(text) > 100:
@@ -237,20 +276,58 @@ class SearchEngine:
         return self._suggest(switched, limit) if switched else items
 
     def _suggest(self, text: str, limit: int) -> list[dict[str, str]]:
-        items: list[dict[str, str]] = [
-            {"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))
-        ]
+        vocabulary = self.vocabulary()
         words = text.split()
-        completions = self.vocabulary().complete(words[-1], 1) if text[-1:].isalpha() else []
-        completed = " ".join([*words[:-1], completions[0]]) if completions else text
+        items = self._act_suggestions(words[-1], vocabulary)
+        items += [{"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))]
+        completed = text
+        if self._unfinished(words[-1]):
+            for word in self._completions(words[-1], vocabulary):
+                candidate = " ".join([*words[:-1], word])
+                if candidate != text and self._titles(candidate, 1):
+                    completed = candidate
+                    items.append({"text": candidate, "kind": "query", "id": ""})
+                    break
+        items += self._titles(completed, limit)
+        unique: dict[tuple[str, str], dict[str, str]] = {}
+        for item in items:
+            unique.setdefault((item["text"], item["id"]), item)
+        return list(unique.values())[:limit]
+
+    def _unfinished(self, word: str) -> bool:
+        """Whether the last word is still being typed: not a real word (a stop word
+        such as «про» may begin «проектов»)."""
+        if not word.isalpha():
+            return False
+        _, stop = self.analyzer.token_lemma(word)
+        return stop or not self.analyzer.is_dictionary_word(word)
+
+    @staticmethod
+    def _completions(word: str, vocabulary: Vocabulary) -> list[str]:
+        exact = vocabulary.complete(word, SUGGEST_COMPLETIONS)
+        return exact or vocabulary.complete_fuzzy(word, max_edits(word), SUGGEST_COMPLETIONS)
+
+    def _act_suggestions(self, word: str, vocabulary: Vocabulary) -> list[dict[str, str]]:
+        """«131» → the act 131-ФЗ: act numbers in the index that begin with the digits."""
+        digits = word.split("-")[0]
+        if not digits.isdigit():
+            return []
+        out: list[dict[str, str]] = []
+        for number in vocabulary.complete_lemma(f"{digits}-", SUGGEST_COMPLETIONS):
+            if not number.startswith(word):
+                continue
+            out += [item for item in self._titles(number, 1) if item["kind"] == "legal_act"]
+        return out
+
+    def _titles(self, text: str, limit: int) -> list[dict[str, str]]:
+        """The titles ``text`` finds, searched as typed (strict, no correction)."""
         try:
-            plan = self.plan(SearchQuery(text=completed, per_page=limit, with_facets=False))
+            plan = self.plan(SearchQuery(text=text, per_page=limit, with_facets=False))
         except QueryError:
-            return items[:limit]
+            return []
         ids = [i for i, _ in self.backend.search(plan).hits]
         docs = self.store.get_many(ids)
-        items += [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs]
-        return items[:limit]
+        return [{"text": docs[i].title, "kind": docs[i].kind, "id": i} for i in ids if i in docs]
 
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)
@@ -266,7 +343,7 @@ class SearchEngine:
         if lemmas:
             parsed = ParsedQuery(text=doc.title, clauses=tuple(Clause((lemma,)) for lemma in lemmas))
             query = SearchQuery(per_page=limit + len(explicit), with_facets=False)
-            plan = SearchPlan(query, parsed, today(), exclude_ids=(doc_id,), boost_topics=doc.topics)
+            plan = SearchPlan(query, parsed, today(), exclude_ids=(doc_id,), boost_topics=doc.topics, relax=len(parsed.clauses))
             ids += [i for i, _ in self.backend.search(plan).hits if i not in ids]
         found = self.store.get_many(ids)
         return [found[i] for i in ids if i in found][: max(limit, len(explicit))]
@@ -394,6 +471,13 @@ class SearchEngine:
                 name = self.backend.rebuild(docs, expected, progress)
             self.store.clear_pending(pending)
         return name
+
+
+def relaxed_notice(strict_total: int) -> str:
+    """What the page says when the match set was widened to any of the words."""
+    if not strict_total:
+        return "Точных совпадений нет — показаны документы, содержащие часть слов."
+    return f"Точных совпадений мало ({strict_total}) — показаны также документы, содержащие часть слов."
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

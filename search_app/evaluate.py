@@ -5,8 +5,9 @@ grade >= 2 as relevant. The index is built in a throwaway directory.
 
 Besides the top ten, the whole matched set is measured: what the total, the
 facet counts, the export and the date sorts are computed over. Per query: its
-size, the judged documents (any grade) inside it and its precision; overall,
-the median of size ÷ judged documents and the share of judged documents found.
+size, the relevant documents (grade >= 2, as for Recall@10) inside it and its
+precision; overall, the median of size ÷ relevant documents (``median_ratio``)
+and the share of all relevant documents inside the sets (``recall_all``).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class QueryScore:
     top: list[str] = field(default_factory=list)
     error: str | None = None
     matched: int = 0  # documents in the whole matched set
-    judged: int = 0  # judged documents (any grade)
-    judged_matched: int = 0  # judged documents inside the matched set
+    judged: int = 0  # relevant documents (grade >= 2)
+    judged_matched: int = 0  # relevant documents inside the matched set
 
     @property
     def set_recall(self) -> float:
@@ -70,7 +71,7 @@ class QueryScore:
 
     @property
     def set_ratio(self) -> float:
-        """Matched set size ÷ judged documents (1.0 would be a perfect set)."""
+        """Matched set size ÷ relevant documents (1.0 would be a perfect set)."""
         return self.matched / self.judged if self.judged else 0.0
 
 
@@ -93,7 +94,7 @@ class Report:
         return statistics.median(ratios) if ratios else 0.0
 
     def recall_all(self) -> float:
-        """Judged documents inside the matched sets ÷ all judged documents."""
+        """Relevant documents inside the matched sets ÷ all relevant documents."""
         judged = sum(s.judged for s in self.scores)
         return sum(s.judged_matched for s in self.scores) / judged if judged else 0.0
 
@@ -205,7 +206,8 @@ def _score(engine: SearchEngine, j: Judgement, categorize: Categorizer | None) -
     category = categorize(engine, j.query) if categorize else "clean"
     facets = {k: v for k, v in j.filters.items() if k in FILTER_FIELDS}
     others = {k: set(v) for k, v in j.filters.items() if k not in FILTER_FIELDS}
-    judged = len(j.relevant)
+    relevant = {d for d, g in j.relevant.items() if g >= RELEVANT_GRADE}
+    judged = len(relevant)
     query = SearchQuery(text=j.query, filters=facets, per_page=RETRIEVE, with_facets=False)
     try:
         ranked = _ranked_ids(engine, query, others)
@@ -215,7 +217,7 @@ def _score(engine: SearchEngine, j: Judgement, categorize: Categorizer | None) -
     return QueryScore(
         j.qid, j.query, ndcg_at_k(ranked, j.relevant), recall_at_k(ranked, j.relevant),
         reciprocal_rank(ranked, j.relevant), category, top=ranked[:K],
-        matched=len(matched), judged=judged, judged_matched=len(matched & set(j.relevant)),
+        matched=len(matched), judged=judged, judged_matched=len(matched & relevant),
     )
 
 
@@ -254,7 +256,7 @@ def _passes(doc: dict[str, Any], filters: dict[str, set[str]]) -> bool:
 
 
 def format_table(report: Report) -> str:
-    lines = [f"{'qid':<8} {'nDCG@10':>7} {'R@10':>5} {'RR':>5} {'найдено':>7} {'оценено':>7} {'в нём':>5} {'точн.':>5}  запрос"]
+    lines = [f"{'qid':<8} {'nDCG@10':>7} {'R@10':>5} {'RR':>5} {'найдено':>7} {'релев.':>7} {'в нём':>5} {'точн.':>5}  запрос"]
     for s in report.scores:
         note = f"  [{s.error}]" if s.error else ""
         lines.append(

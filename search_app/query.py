@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -14,6 +14,9 @@ FACET_FIELDS: tuple[str, ...] = ("kind", "regions", "topics", "audience", "statu
 # «cites»: consultations citing an act («131-фз») or an article («131-фз:17»); a filter, not a facet.
 FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "cites")
 SORTS: tuple[str, ...] = ("relevance", "newest", "deadline")
+# Federal scope applies in every region: a region filter keeps federal documents
+# (after the region's own), unless the user excludes them (``with_federal``).
+FEDERAL = "Российская Федерация"
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -26,6 +29,9 @@ def cites_filter_key(value: str) -> str:
     if article and not ARTICLE_NUMBER.fullmatch(article.strip()):
         raise QueryError(f"Некорректный номер статьи в фильтре cites: {article!r}.")
     return cite_key(number, article.strip())
+
+
+DocUrl = Callable[[str], str]  # document id → the address of its page
 
 
 class QueryError(ValueError):
@@ -49,6 +55,7 @@ class SearchQuery:
     with_facets: bool = True
     facet_size: int = 100
     verbatim: bool = False  # search exactly as typed: no layout switch, no typo correction
+    with_federal: bool = True  # a region filter also keeps federal documents
 
     def validated(self) -> SearchQuery:
         """Return a normalised copy or raise ``QueryError`` with a Russian message."""
@@ -93,6 +100,24 @@ class SearchQuery:
     def selected(self, name: str) -> tuple[str, ...]:
         return tuple(self.filters.get(name, ()))
 
+    @property
+    def own_regions(self) -> tuple[str, ...]:
+        """The regions ticked other than the federal scope."""
+        return tuple(r for r in self.selected("regions") if r != FEDERAL)
+
+    @property
+    def federal_added(self) -> bool:
+        """Federal documents are kept under a region filter (and listed after the region's own)."""
+        return self.with_federal and bool(self.own_regions)
+
+    def filter_values(self, name: str) -> tuple[str, ...]:
+        """The values a document's ``name`` must hold one of: the ticked ones, and
+        the federal scope beside a ticked region (``federal_added``)."""
+        values = self.selected(name)
+        if name == "regions" and self.federal_added and FEDERAL not in values:
+            return (*values, FEDERAL)
+        return values
+
 
 class FacetValue(NamedTuple):
     """One facet bucket (a tuple: a results page builds hundreds of them)."""
@@ -120,7 +145,8 @@ class Hit:
     def id(self) -> str:
         return self.document.id
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, doc_url: DocUrl | None = None) -> dict[str, Any]:
+        """The hit as JSON: ``url`` is the document's page (``doc_url``), else its source."""
         d = self.document
         return {
             "id": d.id,
@@ -131,7 +157,8 @@ class Hit:
             "status": d.status or None,
             "snippet": self.snippet,
             "score": round(self.score, 4),
-            "url": d.url or None,
+            "url": doc_url(d.id) if doc_url else d.url or None,
+            "source_url": d.url or None,
             "issuer": d.issuer or None,
             "regions": list(d.regions),
             "topics": list(d.topics),
@@ -156,13 +183,14 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     searched_text: str | None = None  # the text really searched, when a correction replaced it
     suggestion: str | None = None  # "did you mean"
+    relaxed: bool = False  # no document held enough of the words: any of them matched
 
     @property
     def pages(self) -> int:
         """Pages one may open: never past ``MAX_PAGE``, which ``page`` is checked against."""
         return min(MAX_PAGE, max(1, -(-self.total // self.query.per_page)))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, doc_url: DocUrl | None = None) -> dict[str, Any]:
         return {
             "query": self.query.text,
             "total": self.total,
@@ -170,9 +198,10 @@ class SearchResult:
             "page": self.query.page,
             "per_page": self.query.per_page,
             "pages": self.pages,
-            "hits": [h.to_dict() for h in self.hits],
+            "hits": [h.to_dict(doc_url) for h in self.hits],
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "searched_query": self.searched_text,
             "suggestion": self.suggestion,
+            "relaxed": self.relaxed,
             "notices": self.notices,
         }

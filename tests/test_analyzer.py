@@ -30,9 +30,9 @@ def test_act_numbers_detected(text, numbers):
     assert parse_query(text, get_analyzer()).act_numbers == numbers
 
 
-@pytest.mark.parametrize("text", ['"', "(", "-", "*", "\" ( - * )"])
-def test_queries_without_words_are_errors(text):
-    with pytest.raises(QueryError):
+@pytest.mark.parametrize("text", ['"', "(", "-", "*", "\" ( - * )", "?!", "…"])
+def test_punctuation_only_queries_say_so(text):
+    with pytest.raises(QueryError, match="только знаки препинания"):
         parse_query(text, get_analyzer())
 
 
@@ -42,5 +42,28 @@ def test_phrase_and_exclusion():
     assert parsed.excluded == ("москва",)
 
 
-def test_query_of_only_stop_words_searches_them():
-    assert parse_query("и в на", get_analyzer()).lemmas == ("и", "в", "на")
+@pytest.mark.parametrize("text", ["и", "и в на", "Я"])
+def test_query_of_only_stop_words_says_so_instead_of_nothing_found(text):
+    # The index holds no stop words: «Ничего не найдено, проверьте опечатки» would mislead.
+    with pytest.raises(QueryError, match="только из служебных слов"):
+        parse_query(text, get_analyzer())
+
+
+def test_weak_words_are_not_required_most_content_words_are():
+    parsed = parse_query("как провести публичные слушания по бюджету", get_analyzer())
+    assert [c.lemmas for c in parsed.content] == [("публичный", "слушание"), ("бюджет",)]
+    # «как» neither decides the match nor ranks; «провести» after it is the action: it only ranks
+    assert [c.lemmas for c in parsed.optional] == [("провести",)]
+    assert parsed.required() == 1
+    three = parse_query("паспортизация гидротехнических сооружений", get_analyzer())
+    assert (three.required(), three.required(1), three.required(5)) == (2, 1, 1)
+    # «закон 33»: the bare number also matches the act's written number
+    parsed = parse_query("федеральный закон 33 о местном самоуправлении", get_analyzer())
+    assert ("33-фз",) in next(c for c in parsed.clauses if c.lemmas == ("33",)).alternatives
+
+
+@pytest.mark.parametrize(("words", "required"), [(1, 1), (2, 1), (3, 2), (4, 3), (5, 3), (6, 4), (8, 5)])
+def test_most_content_words_are_required(words, required):
+    from search_app.ranking import required_matches
+
+    assert required_matches(words) == required

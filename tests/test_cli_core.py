@@ -110,8 +110,10 @@ def test_evaluate_applies_filters_on_non_facet_fields(runner, data_dir, corpus, 
 
 def test_evaluate_reports_the_whole_matched_set(runner, data_dir, corpus, tmp_path):
     queries = tmp_path / "q.jsonl"
-    # «131 фз» matches the act itself and the documents citing it; two of them are judged.
-    queries.write_text('{"qid": "q1", "query": "131 фз", "relevant": {"a-131": 3, "p-yard": 1}}\n', encoding="utf-8")
+    # «131 фз» matches the act itself and the documents citing it; two relevant ones are
+    # judged (grade 2 and up, as Recall@10), one merely related (grade 1, not counted).
+    queries.write_text('{"qid": "q1", "query": "131 фз", "relevant": {"a-131": 3, "p-yard": 2, "a-44": 1}}\n',
+                       encoding="utf-8")
     result = runner.invoke(main, ["evaluate", str(corpus), str(queries), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -125,3 +127,10 @@ def test_evaluate_reports_the_whole_matched_set(runner, data_dir, corpus, tmp_pa
     assert report["median_ratio"] == row["matched"] / 2
     text = runner.invoke(main, ["evaluate", str(corpus), str(queries)]).output.strip().splitlines()[-1]
     assert f"median_ratio={row['matched'] / 2:.2f}" in text and f"recall_all={row['judged_matched'] / 2:.3f}" in text
+
+
+def test_search_labels_an_expired_act_as_the_page_does(runner, data_dir, corpus):
+    runner.invoke(main, ["import", str(corpus)])
+    result = runner.invoke(main, ["search", "общих принципах организации местного самоуправления"])
+    line = next(line for line in result.output.splitlines() if "(a-old)" in line)
+    assert "(Утратил силу)" in line and "завершён" not in line

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search_app.query import SearchQuery
+from search_app.query import QueryError, SearchQuery
 from search_app.spelling.layout import switch_layout
 from search_app.spelling.vocabulary import Vocabulary
 
@@ -43,10 +43,15 @@ def test_known_words_are_never_rewritten(engine):
     assert result.searched_text is None and result.suggestion is None
 
 
-@pytest.mark.parametrize("text", ["я", "12345", "ТОСtos", "🙂 гранты", "ыыыыы ъъъъъ " * 40])
+@pytest.mark.parametrize("text", ["12345", "ТОСtos", "🙂 гранты", "ыыыыы ъъъъъ " * 40])
 def test_odd_input_gives_an_answer_not_an_exception(engine, text):
     result = engine.search(SearchQuery(text=text[:500]))
     assert result.total >= 0
+
+
+def test_a_stop_word_alone_is_a_clear_user_error(engine):
+    with pytest.raises(QueryError, match="служебных слов"):
+        engine.search(SearchQuery(text="я"))
 
 
 def test_suggest_completes_last_word_and_offers_popular_queries(engine):
@@ -63,3 +68,24 @@ def test_suggest_on_wrong_layout_and_junk(engine):
     assert engine.suggest("rjyrehc")[0]["kind"] == "competition"  # «конкурс»
     assert engine.suggest("") == []
     assert engine.suggest("x" * 500) == []
+
+
+def test_suggest_completes_an_act_number_to_the_act(engine):
+    items = engine.suggest("131")
+    assert items[0]["id"] == "a-131" and items[0]["kind"] == "legal_act"
+    assert engine.suggest("131-ф")[0]["id"] == "a-131"
+
+
+@pytest.mark.parametrize("text", ["привет", "ghbdtn"])
+def test_suggest_offers_nothing_that_finds_nothing(engine, text):
+    assert engine.search(SearchQuery(text="привет", verbatim=True)).total == 0
+    assert engine.suggest(text) == []
+
+
+@pytest.mark.parametrize("text", ["благоу", "благоустройсв", ",kfujecnhjqcd"])
+def test_suggest_completes_the_last_word_from_the_index_typo_and_layout_tolerant(engine, text):
+    items = engine.suggest(text)
+    completion = items[0]
+    assert completion["kind"] == "query" and completion["text"].startswith("благоустройств")
+    assert engine.search(SearchQuery(text=completion["text"], verbatim=True)).total > 0
+    assert any(i["kind"] != "query" for i in items)  # and what it finds

@@ -55,12 +55,23 @@ class Analyzer:
         self._index_lemmas = _Memo(self._index_lemma)
         # Token text → lemma, stop words included: what snippets test each token by.
         self._lemma_of = _Memo(lambda token: self.token_lemma(token)[0])
+        self._function_words: dict[str, bool] = {}
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
 
     def is_dictionary_word(self, token: str) -> bool:
         return self._lemmatizer.is_dictionary_word(token)
+
+    def is_infinitive(self, lemma: str) -> bool:
+        return self._lemmatizer.is_infinitive(lemma)
+
+    def is_function_word(self, lemma: str) -> bool:
+        """Whether a query lemma only asks or links («как», «какой», «нужно»), memoised."""
+        known = self._function_words.get(lemma)
+        if known is None:
+            known = self._function_words[lemma] = self._lemmatizer.is_function_word(lemma)
+        return known
 
     def analyze_tokens(self, text: str) -> list[AnalyzedToken]:
         """Every token of ``text`` with lemma and offsets (stop words flagged)."""

@@ -13,6 +13,11 @@ _STOP_WORDS = frozenset(
     """.split()
 )  # «не» is deliberately kept: «не действует» ≠ «действует».
 
+# Parts of speech that carry no subject of their own: a query's «как», «какой»,
+# «нужно», «где», «обязательно» help to rank but are not required to match.
+_FUNCTION_POS = frozenset({"CONJ", "PRCL", "PREP", "INTJ", "NPRO", "PRED", "ADVB"})
+_FUNCTION_GRAMMEMES = frozenset({"Apro", "Ques"})
+
 
 class Lemmatizer:
     """Maps a normalised token to its lemma (lowercase, ё→е)."""
@@ -44,6 +49,24 @@ class Lemmatizer:
     def is_dictionary_word(self, token: str) -> bool:
         """True when pymorphy3's dictionary has the word (not a guess)."""
         return _has_cyrillic(token) and self._morph.word_is_known(token)
+
+    def is_function_word(self, lemma: str) -> bool:
+        """A conjunction, particle, pronoun, predicative or adverb (pymorphy3's
+        likeliest reading): a word that asks, links or qualifies, not a subject."""
+        if not _has_cyrillic(lemma) or "-" in lemma or not self._morph.word_is_known(lemma):
+            return False  # closed classes are all in the dictionary: a guess is a content word
+        parsed = self._morph.parse(lemma)
+        if not parsed:
+            return False
+        tag = parsed[0].tag
+        return tag.POS in _FUNCTION_POS or bool(_FUNCTION_GRAMMEMES & tag.grammemes)
+
+    def is_infinitive(self, lemma: str) -> bool:
+        """A verb's infinitive («создать», «получить») in pymorphy3's likeliest reading."""
+        if not _has_cyrillic(lemma) or not self._morph.word_is_known(lemma):
+            return False
+        parsed = self._morph.parse(lemma)
+        return bool(parsed) and parsed[0].tag.POS == "INFN"
 
     @staticmethod
     def is_stop_word(lemma: str) -> bool:

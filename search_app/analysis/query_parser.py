@@ -8,11 +8,13 @@ are an error the user can fix.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from search_app.analysis.analyzer import Analyzer
 from search_app.analysis.intent import detect_kinds
 from search_app.query import QueryError
+from search_app.ranking import required_matches
 
 LemmaSeq = tuple[str, ...]
 
@@ -25,10 +27,24 @@ _EXCLUDE_RE = re.compile(r"(?:(?<=\s)|^)-(?=[^\W\d_])([^\s\"]+)")
 
 @dataclass(frozen=True)
 class Clause:
-    """One query concept: its lemmas and their synonym alternatives."""
+    """One query concept: its lemmas and their synonym alternatives.
+
+    A synonym's alternatives are matched whole (a multi-word one as a phrase),
+    never word by word. A ``common`` clause is a word in a large share of the
+    documents: it ranks, but decides the match only when nothing rarer is asked.
+    A ``weak`` clause is a word that asks or links («как»,
+    «какой», «нужно»): it ranks, but a document need not hold it.
+    """
 
     lemmas: LemmaSeq
     alternatives: tuple[LemmaSeq, ...] = ()
+    weak: bool = False
+    common: bool = False
+
+    @property
+    def sequences(self) -> tuple[LemmaSeq, ...]:
+        """What satisfies the clause: the user's words or any alternative."""
+        return (self.lemmas, *self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,30 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not (self.clauses or self.phrases)
+
+    @property
+    def content(self) -> tuple[Clause, ...]:
+        """The clauses a document is required to match (some of): every clause
+        but the weak ones, or all of them when the query has nothing else."""
+        strong = tuple(c for c in self.clauses if not (c.weak or c.common))
+        return strong or self.clauses
+
+    @property
+    def optional(self) -> tuple[Clause, ...]:
+        """Clauses that only rank: common words beside rarer ones. Weak words
+        («как», «нужно») rank nothing: scoring them lifted every «Как …» title."""
+        content = self.content
+        return tuple(c for c in self.clauses if c not in content and not c.weak)
+
+    def required(self, relax: int = 0) -> int:
+        """How many ``content`` clauses a document must match (0: none to match),
+        ``relax`` fewer than the strict rule but at least one."""
+        strict = required_matches(len(self.content))
+        return min(strict, max(1, strict - relax))
+
+    def can_relax(self, relax: int = 0) -> bool:
+        """Whether relaxing one step more (``relax + 1``) widens the set."""
+        return self.required(relax + 1) < self.required(relax)
 
     @property
     def lemmas(self) -> tuple[str, ...]:
@@ -77,13 +117,19 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
     )
     rest = _EXCLUDE_RE.sub(" ", rest)
     all_tokens = analyzer.analyze_tokens(rest)
-    # Stop words are dropped, unless the query is made of nothing else («я», «и в на»).
-    tokens = [t for t in all_tokens if not t.stop] or all_tokens
+    # Stop words are dropped (the index holds none of them).
+    tokens = [t for t in all_tokens if not t.stop]
+    if not tokens and not phrases and all_tokens:
+        words = ", ".join(f"«{rest[t.start:t.end]}»" for t in all_tokens[:5])
+        raise QueryError(
+            f"Запрос состоит только из служебных слов ({words}) — по ним не ищут: добавьте слова по существу."
+        )
     lemmas = [t.lemma for t in tokens]
     act_numbers = _act_numbers(lemmas)
-    clauses = tuple(
-        Clause(seq, tuple(sorted(alts))) for seq, alts in analyzer.expand(lemmas)
-    )
+    clauses = _how_to_action(tuple(
+        Clause(seq, tuple(sorted(alts | _written_act(seq, act_numbers))), all(analyzer.is_function_word(w) for w in seq))
+        for seq, alts in analyzer.expand(lemmas)
+    ), analyzer)
     all_lemmas = tuple(t.lemma for t in analyzer.analyze_tokens(rest))
     parsed = ParsedQuery(
         text, clauses, phrases, excluded, act_numbers, detect_kinds(all_lemmas, act_numbers),
@@ -92,8 +138,41 @@ def parse_query(text: str, analyzer: Analyzer) -> ParsedQuery:
     if parsed.is_empty:
         if excluded:
             raise QueryError("Запрос состоит только из исключений: добавьте слова, которые нужно найти.")
+        if not any(ch.isalnum() for ch in text):
+            raise QueryError("В запросе только знаки препинания и символы: введите слова, которые нужно найти.")
         raise QueryError("В запросе нет слов для поиска: введите, что нужно найти.")
     return parsed
+
+
+def with_common_words(parsed: ParsedQuery, is_common: Callable[[str], bool]) -> ParsedQuery:
+    """Single-word clauses whose word is in a large share of the documents
+    (``is_common``) become common: like Elasticsearch's common-terms query, they
+    rank but do not decide the match set. A query of nothing but common words
+    still requires them (``ParsedQuery.content``)."""
+    clauses = tuple(
+        replace(c, common=True) if not c.weak and len(c.lemmas) == 1 and is_common(c.lemmas[0]) else c
+        for c in parsed.clauses
+    )
+    return replace(parsed, clauses=clauses) if clauses != parsed.clauses else parsed
+
+
+def _how_to_action(clauses: tuple[Clause, ...], analyzer: Analyzer) -> tuple[Clause, ...]:
+    """In «как создать ТОС» the infinitive after the question word is the action a
+    step-by-step solution describes (the kind intent asks for those), not the
+    subject: like a common word it ranks but does not decide the match."""
+    out = list(clauses)
+    for i in range(len(out) - 1):
+        head, verb = out[i], out[i + 1]
+        if head.weak and len(verb.lemmas) == 1 and not verb.weak and analyzer.is_infinitive(verb.lemmas[0]):
+            out[i + 1] = replace(verb, common=True)
+    return tuple(out)
+
+
+def _written_act(seq: LemmaSeq, act_numbers: tuple[str, ...]) -> set[LemmaSeq]:
+    """A bare number read as an act number («закон 33» → 33-фз) also matches the act's written number."""
+    if len(seq) != 1 or not seq[0].isdigit():
+        return set()
+    return {(n,) for n in act_numbers if n != seq[0] and n.split("-")[0] == seq[0]}
 
 
 def _act_numbers(lemmas: list[str]) -> tuple[str, ...]:

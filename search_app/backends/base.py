@@ -28,6 +28,12 @@ class SearchPlan:
     exclude_ids: tuple[str, ...] = ()
     only_ids: tuple[str, ...] | None = None  # None: any document; else only these
     boost_topics: tuple[str, ...] = ()
+    relax: int = 0  # content clauses fewer than the strict rule asks (the strict set was tiny)
+
+    @property
+    def required(self) -> int:
+        """Content clauses a document must match (``ParsedQuery.required``)."""
+        return self.parsed.required(self.relax)
 
 
 Facets = dict[str, list[tuple[str, int]]]
@@ -48,6 +54,7 @@ class BackendHits:
         pending: Callable[[], tuple[int, Facets]] | None = None,
     ) -> None:
         self.hits = hits
+        self.notices: list[str] = []  # for the page: how the set was found (e.g. widened)
         self._total = total
         self._facets = facets or {}
         self._pending = pending

@@ -1,9 +1,8 @@
 """Score adjustments applied exactly on a top window: finished documents
 multiplied by FINISHED_FACTOR, documents of the kind the wording asks for
-raised by KIND_INTENT_BOOST.
+by KIND_INTENT_FACTOR.
 
-Elasticsearch does both inside the query (``function_score``, a ``should``
-clause). In tantivy the finished condition inside the query evaluated the text
+Elasticsearch does both inside the query (``function_score`` weights). In tantivy the finished condition inside the query evaluated the text
 twice (a live and a finished branch), and the kind clause made every match seek
 the kind's postings (1M documents, «закон»: 17 → 6 ms without it). So the
 embedded engine ranks by the plain text score, rescores the top window in
@@ -21,7 +20,7 @@ import tantivy
 
 from ingest.document import KINDS
 from search_app.index_document import NO_DATE, date_key
-from search_app.ranking import FINISHED_FACTOR, KIND_INTENT_BOOST
+from search_app.ranking import FINISHED_FACTOR, KIND_INTENT_FACTOR
 
 RESCORE_WINDOW = 50
 # With a kind intent the boosted kind must fill the page from the window: a
@@ -63,14 +62,14 @@ def kind_flags(searcher: tantivy.Searcher, kinds: Collection[str]) -> Flags:
 
 
 def rescorer(finished: Flags, intent: Flags | None = None) -> Rescore:
-    """(score + the kind boost) × the finished factor, re-sorted (stable for ties)."""
+    """score × the kind factor × the finished factor, re-sorted (stable for ties)."""
 
     def rescore(hits: Sequence[Scored]) -> list[Scored]:
         addresses = [addr for _, addr in hits]
         done = finished(addresses)
         boosted = intent(addresses) if intent else [False] * len(hits)
         scored = [
-            ((score + KIND_INTENT_BOOST if up else score) * (FINISHED_FACTOR if end else 1.0), addr)
+            (score * (KIND_INTENT_FACTOR if up else 1.0) * (FINISHED_FACTOR if end else 1.0), addr)
             for (score, addr), end, up in zip(hits, done, boosted, strict=True)
         ]
         return sorted(scored, key=lambda h: -h[0])
@@ -80,17 +79,17 @@ def rescorer(finished: Flags, intent: Flags | None = None) -> Rescore:
 
 def rescore_top(
     search: Callable[[int], Sequence[Scored]], rescore: Rescore, need: int,
-    bonus: float = 0.0, window: int = RESCORE_WINDOW,
+    factor: float = 1.0, window: int = RESCORE_WINDOW,
 ) -> list[Scored]:
     """The first ``need`` hits of the rescored ranking; ``search(limit)`` gives plain
-    top hits and ``bonus`` is the most ``rescore`` adds to a score."""
+    top hits and ``factor`` is the most ``rescore`` multiplies a score by."""
     window = max(window, need)
     while True:
         hits = search(window)
         ranked = rescore(hits)
         if len(hits) < window:  # every match is in the window
             return ranked[:need]
-        if len(ranked) >= need and ranked[need - 1][0] >= hits[-1][0] + bonus:
+        if len(ranked) >= need and ranked[need - 1][0] >= hits[-1][0] * factor:
             return ranked[:need]
         window *= WINDOW_GROWTH
 
@@ -105,5 +104,5 @@ def ranked_top(
     if not kinds:
         return rescore_top(search, rescorer(finished), need)
     return rescore_top(
-        search, rescorer(finished, kind_flags(searcher, kinds)), need, bonus=KIND_INTENT_BOOST, window=INTENT_WINDOW
+        search, rescorer(finished, kind_flags(searcher, kinds)), need, factor=KIND_INTENT_FACTOR, window=INTENT_WINDOW
     )

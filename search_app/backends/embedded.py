@@ -32,6 +32,7 @@ from search_app.backends.tantivy_sequences import (
     sequence_field,
     sequences_of,
 )
+from search_app.backends.tantivy_sorts import deadline_tiers, tiered_page
 from search_app.citations import CITES_FIELD
 from search_app.index_document import LEMMA_WORDS
 from search_app.ranking import TEXT_FIELDS
@@ -201,10 +202,14 @@ class EmbeddedBackend:
                 return [(float(score), addr) for score, addr in result.hits]
 
             page = ranked_top(top, searcher, plan.today, plan.parsed.kinds, q.offset + q.per_page)[q.offset :]
+        elif sort == "deadline":
+            addresses, total = tiered_page(searcher, deadline_tiers(SCHEMA, query, plan.today), q.offset, q.per_page)
+            counted.append(total)
+            page = [(0.0, addr) for addr in addresses]
         else:
-            field, order = ("published", tantivy.Order.Desc) if sort == "newest" else ("deadline", tantivy.Order.Asc)
             result = searcher.search(
-                query, limit=q.per_page, count=count, offset=q.offset, order_by_field=field, order=order
+                query, limit=q.per_page, count=count, offset=q.offset, order_by_field="published",
+                order=tantivy.Order.Desc,
             )
             counted.append(result.count or 0)
             page = [(0.0, addr) for _, addr in result.hits]

@@ -21,14 +21,15 @@ from ingest.document import FINISHED_STATUSES
 from search_app.analysis.query_parser import Clause, ParsedQuery
 from search_app.backends.base import SearchPlan
 from search_app.citations import CITES_FIELD
-from search_app.index_document import NO_DATE, date_key
+from search_app.index_document import NO_DATE, NO_DEADLINE, date_key
 from search_app.query import FACET_FIELDS, SearchQuery
 from search_app.ranking import (
     ACT_NUMBER_BOOST,
     ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
-    KIND_INTENT_BOOST,
+    KIND_INTENT_FACTOR,
+    REGION_TIER_BOOST,
     RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -70,29 +71,33 @@ def clause_query(clause: Clause) -> Dsl:
     return {"dis_max": {"queries": [own, *alts], "tie_breaker": 0.0}}
 
 
-def text_query(parsed: ParsedQuery) -> Dsl:
-    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
+def text_query(parsed: ParsedQuery, required: int | None = None) -> Dsl:
+    """Scoring query for the text: ``required`` of the content clauses (default:
+    the strict rule, ``ParsedQuery.required``) or the act / article asked for,
+    phrases required, exclusions out. As ``tantivy_query.text_query``.
 
-    Boosts (kind intent, whole-query title phrase) only re-rank documents the
-    core already matched; they never add matches of their own.
+    Boosts (whole-query title phrase, common words) only re-rank documents
+    the core already matched; they never add matches of their own. The kind
+    intent multiplies the score (``scored_query``).
     """
     if parsed.is_empty:
         return {"match_all": {}}
-    core_should: list[Dsl] = [clause_query(c) for c in parsed.clauses]
-    core_should += [{"term": {"doc_number": {"value": n, "boost": ACT_NUMBER_BOOST}}} for n in parsed.act_numbers]
-    core_should += [
+    units = [clause_query(c) for c in parsed.content]
+    exact: list[Dsl] = [{"term": {"doc_number": {"value": n, "boost": ACT_NUMBER_BOOST}}} for n in parsed.act_numbers]
+    exact += [
         {"term": {"article": {"value": k, "boost": ARTICLE_BOOST if ":" in k else ARTICLE_BOOST / 4}}}
         for k in parsed.articles
     ]
-    core: Dsl = {}
-    if core_should:
-        core["should"] = core_should
-    if parsed.phrases:
-        core["must"] = [across_fields(p) for p in parsed.phrases]
+    must: list[Dsl] = []
+    if units:
+        matched = _at_least(units, parsed.required() if required is None else required)
+        must.append({"bool": {"should": [matched, *exact], "minimum_should_match": 1}} if exact else matched)
+    must += [across_fields(p) for p in parsed.phrases]
+    core: Dsl = {"must": must}
+    if parsed.optional:
+        core["should"] = [clause_query(c) for c in parsed.optional]
     outer: Dsl = {"must": [{"bool": core}]}
     boosts: list[Dsl] = []
-    if parsed.kinds:
-        boosts.append({"constant_score": {"filter": {"terms": {"kind": list(parsed.kinds)}}, "boost": KIND_INTENT_BOOST}})
     if len(parsed.lemmas) >= 2:
         boosts.append(seq_query("title", parsed.lemmas, TITLE_PHRASE_BOOST))
     if boosts:
@@ -100,6 +105,15 @@ def text_query(parsed: ParsedQuery) -> Dsl:
     if parsed.excluded:
         outer["must_not"] = [{"term": {f: lemma}} for lemma in parsed.excluded for f in TEXT_FIELDS]
     return {"bool": outer}
+
+
+def _at_least(units: list[Dsl], required: int) -> Dsl:
+    """``required`` of ``units`` must match (``minimum_should_match``); scores add up."""
+    if len(units) == 1:
+        return units[0]
+    if required >= len(units):
+        return {"bool": {"must": units}}
+    return {"bool": {"should": units, "minimum_should_match": max(1, required)}}
 
 
 # -- filters ---------------------------------------------------------------
@@ -122,7 +136,7 @@ def facet_filters(query: SearchQuery) -> dict[str, Dsl]:
     """One ``terms`` filter per selected facet: OR within a facet, AND across facets."""
     out: dict[str, Dsl] = {}
     for name in FACET_FIELDS:
-        values = query.filters.get(name)
+        values = query.filter_values(name)
         if not values:
             continue
         terms: list[Any] = [int(v) for v in values] if name == "year" else list(values)
@@ -163,18 +177,28 @@ def _and(filters: list[Dsl]) -> Dsl:
 
 
 def scored_query(plan: SearchPlan, filters: list[Dsl]) -> Dsl:
-    """Text + ``filters`` (unscored); finished documents multiplied by FINISHED_FACTOR."""
-    text = text_query(plan.parsed)
+    """Text + ``filters`` (unscored); finished documents multiplied by FINISHED_FACTOR,
+    documents of the kind the wording asks for by KIND_INTENT_FACTOR."""
+    text = text_query(plan.parsed, plan.required)
     matched: Dsl = {"bool": {"must": [text], "filter": filters}} if filters else text
     if plan.parsed.is_empty and not plan.boost_topics:
         return matched
+    boosts: list[Dsl] = []
     if plan.boost_topics:
-        topics = {"constant_score": {"filter": {"terms": {"topics": list(plan.boost_topics)}}, "boost": RELATED_TOPIC_BOOST}}
-        matched = {"bool": {"must": [matched], "should": [topics]}}
+        boosts.append({"constant_score": {"filter": {"terms": {"topics": list(plan.boost_topics)}}, "boost": RELATED_TOPIC_BOOST}})
+    if plan.query.federal_added:
+        own = list(plan.query.own_regions)
+        boosts.append({"constant_score": {"filter": {"terms": {"regions": own}}, "boost": REGION_TIER_BOOST}})
+    if boosts:
+        matched = {"bool": {"must": [matched], "should": boosts}}
     return {
         "function_score": {
             "query": matched,
-            "functions": [{"filter": finished_filter(plan.today), "weight": FINISHED_FACTOR}],
+            "functions": [
+                {"filter": finished_filter(plan.today), "weight": FINISHED_FACTOR},
+                *([{"filter": {"terms": {"kind": list(plan.parsed.kinds)}}, "weight": KIND_INTENT_FACTOR}]
+                  if plan.parsed.kinds else []),
+            ],
             "score_mode": "multiply",
             "boost_mode": "multiply",
         }
@@ -189,13 +213,34 @@ def effective_sort(plan: SearchPlan) -> str:
     return sort
 
 
+# One number per document: open items by nearest deadline (YYYYMMDD), then the
+# permanent ones newest first, then the finished ones latest deadline first, then
+# finished ones without a deadline (as ``tantivy_sorts.deadline_tiers``).
+DEADLINE_TIER_SCRIPT = """
+long d = doc['deadline'].size() == 0 ? params.no_deadline : doc['deadline'].value;
+long p = doc['published'].size() == 0 ? 0 : doc['published'].value;
+String s = doc['status'].size() == 0 ? '' : doc['status'].value;
+boolean dated = d < params.no_deadline;
+boolean done = params.finished.contains(s) || (dated && d < params.today);
+if (!done) { return dated ? d : 1000000000L - p; }
+return dated ? 2000000000L - d : 3000000000L - p;
+""".strip()
+
+
+def deadline_sort(today: dt.date) -> Dsl:
+    return {"_script": {"type": "number", "order": "asc", "script": {
+        "source": DEADLINE_TIER_SCRIPT,
+        "params": {"today": date_key(today), "no_deadline": NO_DEADLINE, "finished": sorted(FINISHED_STATUSES)},
+    }}}
+
+
 def sort_clause(plan: SearchPlan) -> list[Dsl]:
     """Sort keys ending in a unique tiebreak, as ``search_after`` needs."""
     sort = effective_sort(plan)
     if sort == "newest":
         return [{"published": "desc"}, TIEBREAK_SORT]
     if sort == "deadline":
-        return [{"deadline": "asc"}, TIEBREAK_SORT]
+        return [deadline_sort(plan.today), TIEBREAK_SORT]
     return [{"_score": "desc"}, TIEBREAK_SORT]
 
 

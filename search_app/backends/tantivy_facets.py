@@ -193,18 +193,27 @@ class FacetCounter:
 
 
 def _surely_matches(searcher: tantivy.Searcher, plan: SearchPlan) -> int:
-    """A cheap estimate of how many documents the text matches at least (no text: all)."""
+    """A cheap lower bound of how many documents the text matches (no text: all).
+
+    A clause matches at least as many documents as its most frequent single
+    lemma; of ``n`` clauses with those counts ``d``, at least
+    ``(Σd − (k−1)·N) / (n−k+1)`` documents hold ``k`` (each of the others holds
+    at most ``k−1``, a matching one at most ``n``).
+    """
     parsed = plan.parsed
+    num_docs = searcher.num_docs
     if parsed.is_empty:
-        return searcher.num_docs
+        return num_docs
     if parsed.phrases or parsed.excluded:
         return 0
-    best = 0
-    for clause in parsed.clauses:
-        for seq in (clause.lemmas, *clause.alternatives):
-            if len(seq) == 1:
-                best = max(best, searcher.doc_freq(MATCH_FIELD, seq[0]))
-    return best
+    counts = [
+        max((searcher.doc_freq(MATCH_FIELD, seq[0]) for seq in clause.sequences if len(seq) == 1), default=0)
+        for clause in parsed.content
+    ]
+    required = plan.required
+    if not counts or required < 1:
+        return 0
+    return max(0, -(-(sum(counts) - (required - 1) * num_docs) // (len(counts) - required + 1)))
 
 
 def _has_values(result: Mapping[str, list[dict[str, object]]]) -> bool:

@@ -16,6 +16,7 @@ from search_app.ranking import (
     ACT_NUMBER_BOOST,
     ARTICLE_BOOST,
     FIELD_BOOSTS,
+    REGION_TIER_BOOST,
     RELATED_TOPIC_BOOST,
     TEXT_FIELDS,
     TIE_BREAKER,
@@ -54,27 +55,31 @@ def clause_query(schema: tantivy.Schema, clause: Clause, phrases: PhraseLookup) 
     return Query.disjunction_max_query([own, *alts], 0.0)
 
 
-def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup) -> Query:
-    """Scoring query for the text: clauses OR-ed, phrases required, exclusions out.
+def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup, required: int) -> Query:
+    """Scoring query for the text: ``required`` of the content clauses (or the
+    act / article asked for), phrases required, exclusions out.
 
-    Boosts (whole-query title phrase) only re-rank documents the text already
-    matched; they never add matches of their own. The kind intent is such a
-    boost too, added on the top window instead (``demotion.rescore_top``).
+    Boosts (whole-query title phrase, weak words) only re-rank documents the
+    text already matched; they never add matches of their own. The kind intent
+    is such a boost too, added on the top window instead (``demotion.rescore_top``).
     """
     if parsed.is_empty:
         return Query.all_query()
+    units = [clause_query(schema, clause, phrases) for clause in parsed.content]
+    exact = [
+        Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST)
+        for number in parsed.act_numbers
+    ]
+    exact += [
+        Query.boost_query(Query.term_query(schema, "article", key), ARTICLE_BOOST if ":" in key else ARTICLE_BOOST / 4)
+        for key in parsed.articles
+    ]
     core: list[tuple[Occur, Query]] = []
-    for clause in parsed.clauses:
-        core.append((Occur.Should, clause_query(schema, clause, phrases)))
-    for phrase in parsed.phrases:
-        core.append((Occur.Must, _across_fields(schema, phrase, phrases)))
-    for number in parsed.act_numbers:
-        core.append(
-            (Occur.Should, Query.boost_query(Query.term_query(schema, "doc_number", number), ACT_NUMBER_BOOST))
-        )
-    for key in parsed.articles:
-        boost = ARTICLE_BOOST if ":" in key else ARTICLE_BOOST / 4
-        core.append((Occur.Should, Query.boost_query(Query.term_query(schema, "article", key), boost)))
+    matched = _at_least(units, required)
+    if matched is not None:
+        core.append((Occur.Must, _any(matched, exact)))
+    core += [(Occur.Should, clause_query(schema, clause, phrases)) for clause in parsed.optional]
+    core += [(Occur.Must, _across_fields(schema, phrase, phrases)) for phrase in parsed.phrases]
     outer: list[tuple[Occur, Query]] = [(Occur.Must, _boolean(core))]
     lemmas = parsed.lemmas
     if len(lemmas) >= 2:
@@ -84,6 +89,22 @@ def text_query(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLooku
         for f in TEXT_FIELDS:
             outer.append((Occur.MustNot, Query.term_query(schema, f, lemma)))
     return _boolean(outer)
+
+
+def _at_least(units: list[Query], required: int) -> Query | None:
+    """Documents matching ``required`` of ``units`` (scores summed); None without units."""
+    if not units:
+        return None
+    if required >= len(units):
+        return _boolean([(Occur.Must, u) for u in units])
+    return Query.boolean_query([(Occur.Should, u) for u in units], max(1, required))
+
+
+def _any(matched: Query, exact: list[Query]) -> Query:
+    """The text match, or an exact act / article hit (which also scores the text)."""
+    if not exact:
+        return matched
+    return Query.boolean_query([(Occur.Should, q) for q in (matched, *exact)])
 
 
 def _boolean(clauses: list[tuple[Occur, Query]]) -> Query:
@@ -107,7 +128,8 @@ def filter_queries(schema: tantivy.Schema, plan: SearchPlan, skip: str | None = 
     """Every active filter as a required query; ``skip`` leaves one facet out."""
     q = plan.query
     out: list[Query] = []
-    for name, values in q.filters.items():
+    for name in q.filters:
+        values = q.filter_values(name)
         if name == skip or not values:
             continue
         if name == "year":
@@ -152,7 +174,7 @@ def _not(query: Query) -> Query:
 
 def match_query(schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup) -> Query:
     """Text (scored) + filters: what the top hits are ranked by."""
-    return _filtered(schema, plan, text_query(schema, plan.parsed, phrases), None)
+    return _filtered(schema, plan, text_query(schema, plan.parsed, phrases, plan.required), None)
 
 
 def membership_query(
@@ -160,32 +182,32 @@ def membership_query(
 ) -> Query:
     """The documents ``match_query`` matches, found without scoring: what facet
     counts and the total are computed over (``skip`` leaves one facet's filter out)."""
-    return _filtered(schema, plan, text_membership(schema, plan.parsed, phrases), skip)
+    return _filtered(schema, plan, text_membership(schema, plan.parsed, phrases, plan.required), skip)
 
 
-def text_membership(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup) -> Query:
+def text_membership(schema: tantivy.Schema, parsed: ParsedQuery, phrases: PhraseLookup, required: int) -> Query:
     """Exactly the documents ``text_query`` matches, from ``MATCH_FIELD``.
 
     A single lemma is one term of one field instead of one per text field, and
-    the boosts that only re-rank (kind intent, title phrase) are left out, so
-    counting over many matches reads a fraction of the postings. Lemma
-    sequences (phrases, multi-word synonyms) are one term when the index holds
-    them as terms (``tantivy_sequences``), else per-field phrase queries.
+    the boosts that only re-rank (kind intent, title phrase, weak words) are
+    left out, so counting over many matches reads a fraction of the postings.
+    Lemma sequences (phrases, multi-word synonyms) are one term when the index
+    holds them as terms (``tantivy_sequences``), else per-field phrase queries.
     """
     if parsed.is_empty:
         return Query.all_query()
+    units = [
+        _boolean([(Occur.Should, _seq_membership(schema, seq, phrases)) for seq in clause.sequences])
+        for clause in parsed.content
+    ]
+    exact = [Query.term_query(schema, "doc_number", number) for number in parsed.act_numbers]
+    exact += [Query.term_query(schema, "article", key) for key in parsed.articles]
     core: list[tuple[Occur, Query]] = []
-    for clause in parsed.clauses:
-        for seq in (clause.lemmas, *clause.alternatives):
-            core.append((Occur.Should, _seq_membership(schema, seq, phrases)))
-    for phrase in parsed.phrases:
-        core.append((Occur.Must, _seq_membership(schema, phrase, phrases)))
-    for number in parsed.act_numbers:
-        core.append((Occur.Should, Query.term_query(schema, "doc_number", number)))
-    for key in parsed.articles:
-        core.append((Occur.Should, Query.term_query(schema, "article", key)))
-    for lemma in parsed.excluded:
-        core.append((Occur.MustNot, Query.term_query(schema, MATCH_FIELD, lemma)))
+    matched = _at_least(units, required)
+    if matched is not None:
+        core.append((Occur.Must, _any(matched, exact)))
+    core += [(Occur.Must, _seq_membership(schema, phrase, phrases)) for phrase in parsed.phrases]
+    core += [(Occur.MustNot, Query.term_query(schema, MATCH_FIELD, lemma)) for lemma in parsed.excluded]
     return Query.boolean_query(core)
 
 
@@ -204,16 +226,22 @@ def _filtered(schema: tantivy.Schema, plan: SearchPlan, base: Query, skip: str |
 
 
 def ranked_query(schema: tantivy.Schema, plan: SearchPlan, phrases: PhraseLookup) -> Query:
-    """The ranking query before demotion: text + filters, plus the related-topics boost.
+    """The ranking query before demotion: text + filters, plus the related-topics
+    boost and, under a region filter keeping federal documents, the region's own
+    documents lifted above them (``REGION_TIER_BOOST``).
 
     Finished documents are multiplied by FINISHED_FACTOR afterwards, on the top
     window (``demotion.rescore_top``), and the kind intent is added there too:
     inside the query the finished condition doubled its cost.
     """
     matched = match_query(schema, plan, phrases)
-    if not plan.boost_topics:
+    boosts: list[tuple[Occur, Query]] = []
+    if plan.boost_topics:
+        topics = _any_of(schema, "topics", list(plan.boost_topics))
+        boosts.append((Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST)))
+    if plan.query.federal_added:
+        own = _any_of(schema, "regions", list(plan.query.own_regions))
+        boosts.append((Occur.Should, Query.const_score_query(own, REGION_TIER_BOOST)))
+    if not boosts:
         return matched
-    topics = _any_of(schema, "topics", list(plan.boost_topics))
-    return Query.boolean_query(
-        [(Occur.Must, matched), (Occur.Should, Query.const_score_query(topics, RELATED_TOPIC_BOOST))]
-    )
+    return Query.boolean_query([(Occur.Must, matched), *boosts])

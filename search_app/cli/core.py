@@ -18,6 +18,7 @@ from search_app.cli.errors import EXIT_USAGE, user_errors
 from search_app.engine import SearchEngine
 from search_app.query import SORTS, SearchQuery
 from search_app.settings import data_dir, setting
+from search_app.web.refs import ref_status
 
 WAITING = "Идёт переиндексация или другой импорт: ждём его окончания…"
 
@@ -109,7 +110,7 @@ def search_cmd(
     for n, hit in enumerate(result.hits, start=result.query.offset + 1):
         d = hit.document
         number = f" [{d.doc_number}]" if d.doc_number else ""
-        flag = " (завершён)" if hit.finished else ""
+        flag = f" ({ref_status(d, result.today).label})" if hit.finished else ""
         click.echo(f"{n:>3}. {d.title}{number} — {d.kind}, {hit.score:.2f}{flag}  ({d.id})")
 
 

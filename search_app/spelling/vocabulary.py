@@ -14,11 +14,14 @@ from rapidfuzz.distance import OSA
 class Vocabulary:
     forms: dict[str, int]
     lemmas: dict[str, int]
+    documents: int = 0  # documents in the index the frequencies were counted over
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _sorted: list[str] = field(default_factory=list, repr=False)
+    _sorted_lemmas: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._sorted = sorted(self.forms)
+        self._sorted_lemmas = sorted(self.lemmas)
         buckets: dict[int, list[str]] = defaultdict(list)
         for form in self.forms:
             if form.isalpha():
@@ -31,14 +34,37 @@ class Vocabulary:
     def frequency(self, form: str) -> int:
         return self.forms.get(form, 0)
 
+    def share(self, lemma: str) -> float:
+        """The share of the documents holding ``lemma`` (in its most frequent field)."""
+        return self.lemmas.get(lemma, 0) / self.documents if self.documents else 0.0
+
     def complete(self, prefix: str, limit: int) -> list[str]:
         """Known forms that start with ``prefix``, most frequent first."""
-        if not prefix:
+        return _prefixed(self._sorted, self.forms, prefix, limit)
+
+    def complete_lemma(self, prefix: str, limit: int) -> list[str]:
+        """Index lemmas that start with ``prefix`` («131-» → «131-фз»), most frequent first."""
+        return _prefixed(self._sorted_lemmas, self.lemmas, prefix, limit)
+
+    def complete_fuzzy(self, prefix: str, max_distance: int, limit: int) -> list[str]:
+        """Known words whose beginning is within ``max_distance`` edits of ``prefix``
+        («благоустройсв» → «благоустройство»): the fewest edits, then the most frequent."""
+        if len(prefix) < 3:
             return []
-        lo = bisect.bisect_left(self._sorted, prefix)
-        hi = bisect.bisect_left(self._sorted, prefix + "\uffff")
-        matches = self._sorted[lo:hi]
-        return sorted(matches, key=lambda f: (-self.forms[f], f))[:limit]
+        lo = bisect.bisect_left(self._sorted, prefix[:3])
+        hi = bisect.bisect_left(self._sorted, prefix[:3] + "\uffff")
+        scored: list[tuple[int, int, str]] = []
+        for form in self._sorted[lo:hi]:
+            if not form.isalpha() or len(form) < len(prefix) - max_distance:
+                continue
+            # the prefix may have lost or gained a letter: compare with heads of nearby lengths
+            dist = min(
+                OSA.distance(prefix, form[: len(prefix) + d]) for d in range(-max_distance, max_distance + 1)
+                if len(prefix) + d > 0
+            )
+            if dist <= max_distance:
+                scored.append((dist, -self.forms[form], form))
+        return [form for _, _, form in sorted(scored)[:limit]]
 
     def closest(self, token: str, max_distance: int) -> str | None:
         """The nearest known form (fewest edits, then most frequent), if any."""
@@ -54,3 +80,12 @@ class Vocabulary:
                 if best is None or key < best:
                     best = key
         return best[2] if best else None
+
+
+def _prefixed(ordered: list[str], counts: dict[str, int], prefix: str, limit: int) -> list[str]:
+    """Entries of sorted ``ordered`` that start with ``prefix``, most frequent first."""
+    if not prefix:
+        return []
+    lo = bisect.bisect_left(ordered, prefix)
+    hi = bisect.bisect_left(ordered, prefix + "\uffff")
+    return sorted(ordered[lo:hi], key=lambda f: (-counts[f], f))[:limit]

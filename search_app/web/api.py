@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from ingest.document import KIND_LABELS
 from search_app.query import QueryError
@@ -24,7 +24,12 @@ SUGGEST_MAX = 20
 def search() -> Response:
     state = UrlState.from_pairs(request.args.items(multi=True))
     query = parse_search(state, current_app.config["PER_PAGE"])
-    return jsonify(get_engine().search(query).to_dict())
+    return jsonify(get_engine().search(query).to_dict(doc_page_url))
+
+
+def doc_page_url(doc_id: str) -> str:
+    """A hit's ``url``: the document's page here (its source is ``source_url``)."""
+    return url_for("pages.document", doc_id=doc_id, _external=True)
 
 
 @bp.get("/documents/<path:doc_id>")

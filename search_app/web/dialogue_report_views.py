@@ -45,8 +45,8 @@ def reporter() -> Reporter:
 def matching_documents(text: str) -> list[object]:
     """What the base already has for the text: «maybe this is already solved»."""
     try:
-        result = get_engine().search(SearchQuery(text=text[:500], filters={"kind": MATCH_KINDS}, per_page=MATCHES,
-                                                 with_facets=False))
+        result = get_engine().similar(SearchQuery(text=text[:500], filters={"kind": MATCH_KINDS}, per_page=MATCHES,
+                                                  with_facets=False))
     except QueryError:
         return []
     return list(result.hits)

@@ -138,6 +138,10 @@ def build_chips(query: SearchQuery, state: UrlState, path: str) -> list[Chip]:
         for value in values:
             label = f"{FILTER_TITLES[field]}: {value_label(field, value)}"
             chips.append(Chip(label, state.without_url(param, value, path)))
+    if query.open_now:
+        chips.append(Chip("Только открытые сейчас", state.without("open").url(path)))
+    if not query.with_federal and query.own_regions:
+        chips.append(Chip("Без федеральных документов", state.without("federal").url(path)))
     if query.year_from or query.year_to:
         label = "Годы: " + " – ".join(str(y) if y else "…" for y in (query.year_from, query.year_to))
         chips.append(Chip(label, state.without_all(("year_from", "year_to")).url(path)))

@@ -19,7 +19,9 @@ def _param(name: str, description: str, schema: dict[str, Any], many: bool = Fal
 
 
 SEARCH_PARAMS: list[dict[str, Any]] = [
-    _param("q", "Текст запроса: слова, «фраза в кавычках», -исключение.", {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
+    _param("q", "Текст запроса: слова, «фраза в кавычках», -исключение. Запрос без слов (только знаки или только "
+           "служебные слова) — ошибка 400 с пояснением.",
+           {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "[0-9A-Za-zА-Яа-яЁё]{2}"}),
     _param("kind", "Вид документа (можно несколько).", {"type": "string", "enum": list(KINDS)}, many=True),
     _param("region", "Регион (можно несколько).", {"type": "string"}, many=True),
     _param("topic", "Тема (можно несколько).", {"type": "string"}, many=True),
@@ -33,8 +35,10 @@ SEARCH_PARAMS: list[dict[str, Any]] = [
     _param("year_to", "Год публикации по.", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
     _param("amount_from", "Сумма поддержки не меньше, руб.", {"type": "number", "minimum": 0}),
     _param("amount_to", "Сумма поддержки не больше, руб.", {"type": "number", "minimum": 0}),
-    _param("open", "1 — только открытые сейчас, 0 — включая завершённые. По умолчанию 1, если выбраны "
-           "только меры поддержки и/или конкурсы.", {"type": "string", "enum": ["1", "0"]}),
+    _param("open", "1 — только открытые сейчас, 0 или без параметра — включая завершённые (они ниже открытых).",
+           {"type": "string", "enum": ["1", "0"]}),
+    _param("federal", "0 — при фильтре по региону не показывать федеральные документы (по умолчанию они "
+           "показываются после документов региона: действуют во всех регионах).", {"type": "string", "enum": ["1", "0"]}),
     _param("sort", "Сортировка.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
     _param("page", "Страница.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _param("per_page", "Результатов на странице.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
@@ -137,7 +141,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"}, "kind": {"type": "string", "enum": list(KINDS)}, "title": {"type": "string"},
             "doc_number": _NULLABLE_STR, "doc_type": _NULLABLE_STR, "status": _NULLABLE_STR,
             "snippet": {"type": "string", "description": "HTML: экранированный текст с <mark>"},
-            "score": {"type": "number"}, "url": _NULLABLE_STR, "issuer": _NULLABLE_STR,
+            "score": {"type": "number"},
+            "url": {"type": "string", "description": "Страница документа в навигаторе"},
+            "source_url": {**_NULLABLE_STR, "description": "Адрес документа в источнике"},
+            "issuer": _NULLABLE_STR,
             "regions": _STR_LIST, "topics": _STR_LIST, "audience": _STR_LIST,
             "published": {"type": "string", "format": "date", "nullable": True},
             "deadline": {"type": "string", "format": "date", "nullable": True},
@@ -158,6 +165,7 @@ SCHEMAS: dict[str, Any] = {
             "facets": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
             "searched_query": _NULLABLE_STR, "suggestion": _NULLABLE_STR, "notices": _STR_LIST,
+            "relaxed": {"type": "boolean", "description": "Точных совпадений не хватило: найдены документы с частью слов"},
         },
     },
     "DocumentPage": {

@@ -7,8 +7,6 @@ import math
 from search_app.query import MAX_PAGE, MAX_PER_PAGE, MAX_YEAR, MIN_YEAR, QueryError, SearchQuery
 from search_app.web.urlstate import FILTER_PARAMS, VIEW_PARAMS, UrlState
 
-# Kinds for which "open now" is on unless the user asks to see finished ones.
-DEADLINE_KINDS: frozenset[str] = frozenset({"measure", "competition"})
 DEFAULT_PER_PAGE = 10
 TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
 FALSE_VALUES = frozenset({"0", "false", "off", "no"})
@@ -33,6 +31,7 @@ def parse_search(state: UrlState, per_page: int = DEFAULT_PER_PAGE) -> SearchQue
         page=_int(state, "page", "Номер страницы", 1, MAX_PAGE) or 1,
         per_page=_int(state, "per_page", "Размер страницы", 1, MAX_PER_PAGE) or per_page,
         verbatim=state.get("verbatim") == "1",
+        with_federal=_flag(state, "federal", default=True),
     )
     return query.validated()
 
@@ -47,21 +46,21 @@ def check_repeats(state: UrlState) -> None:
             )
 
 
-def open_default(state: UrlState) -> bool:
-    """On when the kind filter selects only measures and/or competitions."""
-    kinds = set(state.getlist("kind"))
-    return bool(kinds) and kinds <= DEADLINE_KINDS
-
-
 def open_now(state: UrlState) -> bool:
-    raw = state.get("open").lower()
+    """Only documents open now: when the user asks (``open=1``), never implied by
+    another choice (it would change the counts the facets showed)."""
+    return _flag(state, "open", default=False)
+
+
+def _flag(state: UrlState, name: str, default: bool) -> bool:
+    raw = state.get(name).lower()
     if not raw:
-        return open_default(state)
+        return default
     if raw in TRUE_VALUES:
         return True
     if raw in FALSE_VALUES:
         return False
-    raise QueryError(f"Параметр open принимает 1 или 0, получено {raw[:20]!r}.")
+    raise QueryError(f"Параметр {name} принимает 1 или 0, получено {raw[:20]!r}.")
 
 
 def _int(state: UrlState, name: str, label: str, low: int, high: int) -> int | None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from search_app.query import SearchQuery, SearchResult
+from search_app.query import FEDERAL, SearchQuery, SearchResult
 from search_app.web.facets import build_chips, build_facets, clear_all_url
 from search_app.web.pagination import paginate
-from search_app.web.params import open_default
 from search_app.web.urlstate import UrlState
 
 SORT_LABELS: dict[str, str] = {
@@ -25,16 +24,21 @@ class OpenSwitch:
 
     show_finished: bool
     url: str
-    is_default_on: bool  # the kind filter turned "open now" on by itself
 
 
 def open_switch(query: SearchQuery, state: UrlState, path: str) -> OpenSwitch:
-    default = open_default(state)
-    if query.open_now:
-        url = state.replace("open", "0" if default else None).url(path)
-    else:
-        url = state.replace("open", None if default else "1").url(path)
-    return OpenSwitch(show_finished=not query.open_now, url=url, is_default_on=default)
+    url = state.replace("open", None if query.open_now else "1").url(path)
+    return OpenSwitch(show_finished=not query.open_now, url=url)
+
+
+def federal_hits(query: SearchQuery, result: SearchResult) -> frozenset[str]:
+    """Hits kept under a region filter for their federal scope (badged «федеральная»)."""
+    if not query.federal_added:
+        return frozenset()
+    own = set(query.own_regions)
+    return frozenset(
+        h.id for h in result.hits if FEDERAL in h.document.regions and not own & set(h.document.regions)
+    )
 
 
 def hidden_fields(state: UrlState, exclude: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -64,6 +68,8 @@ def search_context(
         "clear_url": clear_all_url(state, path),
         "pages_nav": None,
         "open_switch": None,
+        "federal_ids": frozenset(),
+        "exclude_federal_url": "",
         "suggestion_url": "",
         "searched_url": "",
         "atom_url": state.without("page").url(path + ".atom"),
@@ -81,6 +87,8 @@ def search_context(
     )
     if result.suggestion:
         ctx["suggestion_url"] = state.replace("q", result.suggestion).url(path)
+    ctx["federal_ids"] = federal_hits(query, result)
+    ctx["exclude_federal_url"] = state.replace("federal", "0").url(path) if query.federal_added else ""
     ctx["first"] = query.offset + 1
     ctx["last"] = query.offset + len(result.hits)
     return ctx

@@ -25,7 +25,7 @@ FILTER_PARAMS: dict[str, str] = {
 }
 PARAM_FOR_FIELD: dict[str, str] = {field: param for param, field in FILTER_PARAMS.items()}
 SCALAR_PARAMS: tuple[str, ...] = (
-    "q", "year_from", "year_to", "amount_from", "amount_to", "open", "sort", "per_page", "page", "verbatim",
+    "q", "year_from", "year_to", "amount_from", "amount_to", "open", "federal", "sort", "per_page", "page", "verbatim",
 )
 # Facets opened whole on the page (``expand=region``): presentation only.
 EXPAND_PARAM = "expand"

@@ -40,7 +40,8 @@ def test_saved_url_gives_the_same_query_as_the_page() -> None:
     query = query_for(canonical_query_string("/search?q=ТОС&kind=competition&sort=deadline&amount_from=1000"))
     assert query.text == "ТОС"
     assert query.filters == {"kind": ("competition",)}
-    assert query.open_now  # competitions only: "open now" by default, as on the page
+    assert not query.open_now  # as on the page: a kind never turns «open now» on by itself
+    assert query_for(canonical_query_string("/search?q=ТОС&kind=competition&open=1")).open_now
     assert query.sort == "deadline" and query.amount_from == 1000
     assert query.page == 1 and not query.with_facets
 

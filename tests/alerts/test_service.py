@@ -14,7 +14,7 @@ from search_app.query import QueryError
 from tests.alerts.conftest import NOW, Mailbox, add
 
 DAY = dt.date(2026, 11, 27)
-TOS = "/search?q=ТОС&kind=competition&region=Вологодская+область"
+TOS = "/search?q=ТОС&kind=competition&region=Вологодская+область&open=1"
 
 
 def tos_competition(engine: SearchEngine, doc_id: str = "c-tos-new", **fields: object) -> None:

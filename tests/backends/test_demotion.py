@@ -11,7 +11,7 @@ from ingest.document import Document
 from search_app.backends.demotion import RESCORE_WINDOW, rescore_top, rescorer
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
-from search_app.ranking import FINISHED_FACTOR, KIND_INTENT_BOOST
+from search_app.ranking import FINISHED_FACTOR, KIND_INTENT_FACTOR
 
 
 def _full_ranking(scores: list[float], finished: set[int]) -> list[int]:
@@ -50,28 +50,28 @@ def test_window_demotion_equals_full_demotion(seed: int) -> None:
 def test_window_with_kind_boost_equals_full_rescoring(seed: int) -> None:
     rng = random.Random(1000 + seed)
     n = rng.randint(1, 600)
-    scores = [round(rng.uniform(1, 4), 1) for _ in range(n)]  # the boost (1.5) reorders a lot
+    scores = [round(rng.uniform(1, 4), 1) for _ in range(n)]  # the factor (1.3) reorders a lot
     finished = {i for i in range(n) if rng.random() < 0.5}
     intent = {i for i in range(n) if rng.random() < rng.choice([0.02, 0.2, 0.6])}
     plain = sorted(range(n), key=lambda i: (-scores[i], i))
 
     def final(i: int) -> float:
-        return (scores[i] + (KIND_INTENT_BOOST if i in intent else 0.0)) * (FINISHED_FACTOR if i in finished else 1)
+        return scores[i] * (KIND_INTENT_FACTOR if i in intent else 1.0) * (FINISHED_FACTOR if i in finished else 1)
 
     def search(limit: int) -> list[tuple[float, int]]:
         return [(scores[i], i) for i in plain[:limit]]
 
     need = rng.choice([1, 10, 20, 60])
     rescore = rescorer(lambda addrs: [a in finished for a in addrs], lambda addrs: [a in intent for a in addrs])  # type: ignore[arg-type]
-    got = rescore_top(search, rescore, need, bonus=KIND_INTENT_BOOST)  # type: ignore[arg-type]
+    got = rescore_top(search, rescore, need, factor=KIND_INTENT_FACTOR)  # type: ignore[arg-type]
     expected = sorted((final(i) for i in range(n)), reverse=True)[:need]
     assert [s for s, _ in got] == pytest.approx(expected)
     assert all(s == pytest.approx(final(i)) for s, i in got)
 
 
 def test_window_grows_until_boosted_documents_fill_the_page() -> None:
-    # 60 unboosted documents on top; the 10 boosted ones (score 8 + 1.5) lie beyond a
-    # window of 50: without the bonus in the stop rule the page would miss them.
+    # 60 unboosted documents on top; the 10 boosted ones (score 8 × 1.3) lie beyond a
+    # window of 50: without the factor in the stop rule the page would miss them.
     scores = [10.0] * 5 + [9.0] * 55 + [8.0] * 10
     intent = set(range(60, 70))
     calls: list[int] = []
@@ -81,9 +81,9 @@ def test_window_grows_until_boosted_documents_fill_the_page() -> None:
         return [(scores[i], i) for i in range(min(limit, len(scores)))]
 
     rescore = rescorer(lambda addrs: [False] * len(addrs), lambda addrs: [a in intent for a in addrs])  # type: ignore[arg-type]
-    got = rescore_top(search, rescore, 10, bonus=KIND_INTENT_BOOST)  # type: ignore[arg-type]
-    assert [s for s, _ in got] == [10.0] * 5 + [9.5] * 5
-    assert {i for _, i in got[5:]} <= intent and len(calls) == 2
+    got = rescore_top(search, rescore, 10, factor=KIND_INTENT_FACTOR)  # type: ignore[arg-type]
+    assert [s for s, _ in got] == pytest.approx([10.4] * 10)
+    assert {i for _, i in got} == intent and len(calls) == 2
 
 
 def test_window_grows_when_finished_documents_fill_it() -> None:

@@ -34,7 +34,8 @@ from search_app.ranking import (
     ARTICLE_BOOST,
     FIELD_BOOSTS,
     FINISHED_FACTOR,
-    KIND_INTENT_BOOST,
+    KIND_INTENT_FACTOR,
+    REGION_TIER_BOOST,
     TIE_BREAKER,
     TITLE_PHRASE_BOOST,
     synonym_weight,
@@ -142,7 +143,7 @@ def test_serving_settings_restore_the_definition() -> None:
 
 
 def test_single_word_is_a_dis_max_over_fields() -> None:
-    assert dsl.text_query(words("субсидия")) == {"bool": {"must": [{"bool": {"should": [across(("субсидия",))]}}]}}
+    assert dsl.text_query(words("субсидия")) == {"bool": {"must": [{"bool": {"must": [across(("субсидия",))]}}]}}
 
 
 def test_synonym_alternatives_are_weighted_and_never_re_expanded() -> None:
@@ -158,16 +159,60 @@ def test_act_number_kind_intent_and_title_phrase_boosts() -> None:
     parsed = words("закон", "131-фз", act_numbers=("131-фз",), kinds=("legal_act",))
     assert dsl.text_query(parsed) == {
         "bool": {
-            "must": [{"bool": {"should": [
-                across(("закон",)), across(("131-фз",)),
+            "must": [{"bool": {"must": [{"bool": {"should": [
+                {"bool": {"should": [across(("закон",)), across(("131-фз",))], "minimum_should_match": 1}},
                 {"term": {"doc_number": {"value": "131-фз", "boost": ACT_NUMBER_BOOST}}},
-            ]}}],
+            ], "minimum_should_match": 1}}]}}],
             "should": [
-                {"constant_score": {"filter": {"terms": {"kind": ["legal_act"]}}, "boost": KIND_INTENT_BOOST}},
                 {"match_phrase": {"title": {"query": "закон 131-фз", "analyzer": "munnav_lemma", "boost": TITLE_PHRASE_BOOST}}},
             ],
         }
     }
+
+
+def test_most_content_words_are_required_common_words_only_rank_weak_words_not_at_all() -> None:
+    parsed = ParsedQuery(text="как провести публичные слушания по бюджету муниципальному", clauses=(
+        Clause(("как",), weak=True), Clause(("провести",)), Clause(("публичный", "слушание")), Clause(("бюджет",)),
+        Clause(("муниципальный",), common=True),
+    ))
+    core = dsl.text_query(parsed)["bool"]["must"][0]["bool"]
+    assert core["must"] == [{"bool": {"should": [
+        across(("провести",)), across(("публичный", "слушание")), across(("бюджет",)),
+    ], "minimum_should_match": 2}}]
+    assert core["should"] == [across(("муниципальный",))]
+    # Relaxed (the strict set was tiny): any one content word.
+    assert dsl.text_query(parsed, 1)["bool"]["must"][0]["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+    relaxed = SearchPlan(SearchQuery(with_facets=False), parsed, TODAY, relax=5)
+    assert relaxed.required == 1
+    body = dsl.search_body(relaxed)["query"]["function_score"]["query"]
+    assert body == dsl.text_query(parsed, 1)
+    four = ParsedQuery(text="a b c d", clauses=tuple(Clause((w,)) for w in ("а", "б", "в", "г")))
+    assert dsl.text_query(four)["bool"]["must"][0]["bool"]["must"][0]["bool"]["minimum_should_match"] == 3
+
+
+def test_a_multi_word_synonym_matches_as_a_phrase_never_word_by_word() -> None:
+    parsed = ParsedQuery(text="тос", clauses=(Clause(("тос",), (("территориальный", "общественный", "самоуправление"),)),))
+    unit = dsl.text_query(parsed)["bool"]["must"][0]["bool"]["must"][0]
+    alternative = unit["dis_max"]["queries"][1]["dis_max"]["queries"]
+    assert {"match_phrase": {"title": {
+        "query": "территориальный общественный самоуправление", "analyzer": "munnav_lemma", "boost": FIELD_BOOSTS["title"],
+    }}} in alternative
+    assert not any("term" in q for q in alternative)
+
+
+def test_a_region_filter_keeps_federal_documents_after_the_regions_own() -> None:
+    p = plan(words("субсидия"), filters={"regions": ("Пермский край",)}, with_facets=False)
+    body = dsl.search_body(p)["query"]["function_score"]["query"]
+    assert {"terms": {"regions": ["Пермский край", "Российская Федерация"]}} in body["bool"]["must"][0]["bool"]["filter"]
+    assert body["bool"]["should"] == [
+        {"constant_score": {"filter": {"terms": {"regions": ["Пермский край"]}}, "boost": REGION_TIER_BOOST}}
+    ]
+    strict = plan(words("субсидия"), filters={"regions": ("Пермский край",)}, with_federal=False, with_facets=False)
+    query = dsl.search_body(strict)["query"]["function_score"]["query"]
+    assert query["bool"]["filter"] == [{"terms": {"regions": ["Пермский край"]}}]
+    federal_only = plan(words("субсидия"), filters={"regions": ("Российская Федерация",)}, with_facets=False)
+    query = dsl.search_body(federal_only)["query"]["function_score"]["query"]
+    assert query["bool"]["filter"] == [{"terms": {"regions": ["Российская Федерация"]}}]
 
 
 def test_phrases_are_required_and_exclusions_removed_in_every_field() -> None:
@@ -207,7 +252,7 @@ def test_filters_without_facets_all_sit_in_the_query() -> None:
 def test_disjunctive_facets_use_post_filter_and_per_facet_filtered_aggs() -> None:
     p = plan(words("конкурс"), filters={"regions": ("Вологодская область", "Пермский край"), "status": ("open",)})
     body = dsl.search_body(p)
-    regions = {"terms": {"regions": ["Вологодская область", "Пермский край"]}}
+    regions = {"terms": {"regions": ["Вологодская область", "Пермский край", "Российская Федерация"]}}
     status = {"terms": {"status": ["open"]}}
     assert body["post_filter"] == {"bool": {"filter": [regions, status]}}
     aggs = body["aggs"]
@@ -224,6 +269,13 @@ def test_open_now_excludes_closed_expired_and_overdue() -> None:
         "should": [{"terms": {"status": ["closed", "expired"]}}, {"range": {"deadline": {"gte": 1, "lt": 20261127}}}],
         "minimum_should_match": 1,
     }}]}}]
+
+
+def test_the_kind_intent_multiplies_the_score() -> None:
+    parsed = words("закон", act_numbers=(), kinds=("legal_act",))
+    fs = dsl.search_body(plan(parsed, with_facets=False))["query"]["function_score"]
+    assert fs["functions"][1] == {"filter": {"terms": {"kind": ["legal_act"]}}, "weight": KIND_INTENT_FACTOR}
+    assert (fs["score_mode"], fs["boost_mode"]) == ("multiply", "multiply")
 
 
 def test_finished_documents_are_demoted_by_a_function_score_weight() -> None:
@@ -247,7 +299,17 @@ def test_related_plan_excludes_the_document_and_boosts_its_topics() -> None:
 def test_sorts_end_with_a_unique_tiebreak() -> None:
     assert dsl.sort_clause(plan(words("а"))) == [{"_score": "desc"}, {"id": "asc"}]
     assert dsl.sort_clause(plan(words("а"), sort="newest")) == [{"published": "desc"}, {"id": "asc"}]
-    assert dsl.sort_clause(plan(words("а"), sort="deadline")) == [{"deadline": "asc"}, {"id": "asc"}]
+    assert dsl.sort_clause(plan(words("а"), sort="deadline")) == [dsl.deadline_sort(TODAY), {"id": "asc"}]
+
+
+def test_deadline_sort_puts_open_then_permanent_then_finished() -> None:
+    script = dsl.deadline_sort(TODAY)["_script"]
+    assert script["order"] == "asc" and script["type"] == "number"
+    assert script["script"]["params"] == {"today": 20261127, "no_deadline": 99991231, "finished": ["closed", "expired"]}
+    source = script["script"]["source"]
+    # Keys: open dated < 1e9 (YYYYMMDD) < permanent (1e9 − published) < finished dated (2e9 − deadline) < finished undated.
+    assert "return dated ? d : 1000000000L - p;" in source
+    assert "return dated ? 2000000000L - d : 3000000000L - p;" in source
 
 
 def test_pages_use_from_and_deep_pages_search_after() -> None:
@@ -311,7 +373,7 @@ def test_synonym_rules_are_written_in_lemmas() -> None:
 def test_article_references_boost_the_article_key() -> None:
     parsed = words("ст", "14", "131-фз", act_numbers=("131-фз",))
     parsed = dataclasses.replace(parsed, articles=("131-фз:14",))
-    should = dsl.text_query(parsed)["bool"]["must"][0]["bool"]["should"]
+    should = dsl.text_query(parsed)["bool"]["must"][0]["bool"]["must"][0]["bool"]["should"]
     assert {"term": {"article": {"value": "131-фз:14", "boost": ARTICLE_BOOST}}} in should
 
 

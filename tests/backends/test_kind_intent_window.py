@@ -1,42 +1,35 @@
-"""The kind intent added on the top window ranks exactly as the kind clause
-inside the query did (what Elasticsearch still does)."""
+"""The kind intent applied on the top window ranks exactly as scoring every
+match and multiplying the asked kind by KIND_INTENT_FACTOR (what Elasticsearch
+does with a function_score weight)."""
 
 from __future__ import annotations
 
 import pytest
-from tantivy import Occur, Query
 
-from search_app.backends.demotion import finished_flags, rescorer
+from search_app.backends.demotion import finished_flags, kind_flags, rescorer
 from search_app.backends.embedded import SCHEMA
 from search_app.backends.tantivy_query import ranked_query
 from search_app.backends.tantivy_sequences import PhraseLookup
 from search_app.engine import SearchEngine
 from search_app.query import SearchQuery
-from search_app.ranking import KIND_INTENT_BOOST
 
 QUERIES = ["конкурс", "закон о местном самоуправлении", "как получить грант", "конкурс благоустройство", "закон"]
 
 
 def _reference(engine: SearchEngine, text: str) -> list[tuple[str, float]]:
-    """Every match scored with the kind clause inside the query, then demoted."""
+    """Every match scored, then the kind factor and the demotion applied to all of them."""
     plan = engine.plan(SearchQuery(text=text))
     assert plan.parsed.kinds, text  # the query must carry a kind intent
     searcher, _, sequences = engine.backend._reader()  # type: ignore[attr-defined]
-    kinds = Query.boolean_query(
-        [(Occur.Should, Query.term_query(SCHEMA, "kind", k)) for k in sorted(plan.parsed.kinds)]
-    )
-    query = Query.boolean_query([
-        (Occur.Must, ranked_query(SCHEMA, plan, PhraseLookup(searcher, sequences))),
-        (Occur.Should, Query.const_score_query(kinds, KIND_INTENT_BOOST)),
-    ])
+    query = ranked_query(SCHEMA, plan, PhraseLookup(searcher, sequences))
     total = searcher.search(query, limit=1, count=True).count
     hits = [(float(s), a) for s, a in searcher.search(query, limit=max(total, 1)).hits]  # tantivy panics on 0
-    ranked = rescorer(finished_flags(searcher, plan.today))(hits)
+    ranked = rescorer(finished_flags(searcher, plan.today), kind_flags(searcher, plan.parsed.kinds))(hits)
     return [(searcher.doc(a)["id"][0], s) for s, a in ranked]
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_window_kind_boost_equals_the_kind_clause(sample_engine: SearchEngine, text: str) -> None:
+def test_window_kind_factor_equals_rescoring_every_match(sample_engine: SearchEngine, text: str) -> None:
     plan = sample_engine.plan(SearchQuery(text=text, per_page=30, with_facets=False))
     got = sample_engine.backend.search(plan).hits
     everything = _reference(sample_engine, text)

@@ -50,11 +50,13 @@ def test_search_facets_document_solution_and_back(page, live_server) -> None:
 
     assert query_of(page.url) == [
         ("q", "благоустройство"), ("kind", "competition"), ("kind", "measure"), ("region", "Вологодская область")]
-    assert text(page.locator("#results-title")).startswith("Найдено 2 документа")
-    assert facet_counts(page, "kind") == {
-        "Конкурс": (1, True), "Мера поддержки": (1, True), "Практика": (2, False)}
-    assert facet_counts(page, "region")["Вологодская область"] == (2, True)
+    # the region's own documents, then the federal measure (badged); closed ones are not hidden silently
+    assert text(page.locator("#results-title")).startswith("Найдено 4 документа")
+    kinds = facet_counts(page, "kind")
+    assert (kinds["Конкурс"], kinds["Мера поддержки"]) == ((2, True), (2, True))
+    assert facet_counts(page, "region")["Вологодская область"] == (3, True)
     assert facet_counts(page, "region")["Российская Федерация"] == (1, False)
+    assert page.locator(".hit").last.locator(".badge--federal").inner_text() == "федеральная"
     chips = page.locator(".chip").all_inner_texts()
     assert [c.split("×")[0].strip() for c in chips] == [
         "Вид документа: Конкурс", "Вид документа: Мера поддержки", "Регион: Вологодская область"]
@@ -68,13 +70,18 @@ def test_search_facets_document_solution_and_back(page, live_server) -> None:
     assert "осталось 12 дней" in text(page.locator(".facts"))
     page.go_back()
     page.wait_for_url(search_url)
-    assert facet_counts(page, "kind")["Конкурс"] == (1, True)
+    assert facet_counts(page, "kind")["Конкурс"] == (2, True)
     assert page.locator("#q").input_value() == "благоустройство"
 
-    # «Показать завершённые» brings the closed competition back
+    # «Показать завершённые» off: only open ones, as a chip that brings the closed competition back
+    closed = page.locator(".hit__title a", has_text="Конкурс проектов ТОС Вологодской области 2025")
+    assert closed.count() == 1
     page.locator(".switch").click()
-    page.wait_for_url(re.compile("open=0"))
-    assert page.locator(".hit__title a", has_text="Конкурс проектов ТОС Вологодской области 2025").count() == 1
+    page.wait_for_url(re.compile("open=1"))
+    assert closed.count() == 0
+    page.locator(".chip", has_text="Только открытые сейчас").click()
+    page.wait_for_url(re.compile(r"^(?!.*open=)"))
+    assert closed.count() == 1
 
     # a solution: follow a step's link, then back
     page.click("nav.nav >> text=Готовые решения")

@@ -44,7 +44,7 @@ def test_open_now_hides_closed_and_overdue(contract_engine: SearchEngine) -> Non
 
 
 def test_disjunctive_facet_counts(contract_engine: SearchEngine) -> None:
-    result = search(contract_engine, "конкурс", filters={"regions": ("Вологодская область",)})
+    result = search(contract_engine, "конкурс", filters={"regions": ("Вологодская область",)}, with_federal=False)
     assert set(ids(result)) == {"c-open", "c-closed"} and result.total == 2
     assert facet(result, "regions") == {
         "Вологодская область": (2, True), "Пермский край": (1, False), "Российская Федерация": (1, False),
@@ -56,9 +56,19 @@ def test_disjunctive_facet_counts(contract_engine: SearchEngine) -> None:
 
 def test_or_within_a_facet_and_across_facets(contract_engine: SearchEngine) -> None:
     query = {"regions": ("Вологодская область", "Пермский край"), "status": ("open",)}
-    result = search(contract_engine, "конкурс", filters=query)
+    result = search(contract_engine, "конкурс", filters=query, with_federal=False)
     assert set(ids(result)) == {"c-open", "c-overdue"}
     assert facet(result, "status") == {"open": (2, True), "closed": (1, False)}
+
+
+def test_a_region_filter_keeps_federal_documents_after_the_regions_own(contract_engine: SearchEngine) -> None:
+    result = search(contract_engine, "конкурс", filters={"regions": ("Вологодская область",)})
+    found = ids(result)
+    assert set(found) == {"c-open", "c-closed", "c-nko"} and result.total == 3
+    assert found[-1] == "c-nko"  # the federal one after the region's own, the closed one included
+    assert facet(result, "kind") == {"competition": (3, False)}
+    federal = search(contract_engine, "конкурс", filters={"regions": ("Российская Федерация",)})
+    assert ids(federal) == ["c-nko"]
 
 
 def test_empty_text_lists_newest_first(contract_engine: SearchEngine) -> None:
@@ -66,7 +76,10 @@ def test_empty_text_lists_newest_first(contract_engine: SearchEngine) -> None:
 
 
 def test_deadline_sort(contract_engine: SearchEngine) -> None:
-    assert ids(search(contract_engine, "конкурс", sort="deadline")) == ["c-closed", "c-overdue", "c-open", "c-nko"]
+    # Open by nearest deadline, then permanent, then finished (latest deadline first): closed never before open.
+    assert ids(search(contract_engine, "конкурс", sort="deadline")) == ["c-open", "c-nko", "c-overdue", "c-closed"]
+    page = search(contract_engine, "конкурс", sort="deadline", per_page=3, page=2)
+    assert ids(page) == ["c-closed"] and page.total == 4
 
 
 def test_pagination_walks_the_same_order(contract_engine: SearchEngine) -> None:

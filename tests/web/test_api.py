@@ -14,7 +14,7 @@ def hit_ids(body: dict) -> list[str]:
 
 
 def test_search_result_model(client: FlaskClient) -> None:
-    response = client.get("/api/v1/search?kind=competition&region=Пермский+край&per_page=5")
+    response = client.get("/api/v1/search?kind=competition&region=Пермский+край&federal=0&per_page=5")
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
     assert isinstance(body.pop("took_ms"), float)
@@ -23,18 +23,19 @@ def test_search_result_model(client: FlaskClient) -> None:
     assert hit == {
         "id": "c-perm", "kind": "competition", "title": "Конкурс проектов ТОС Пермского края",
         "doc_number": None, "doc_type": None, "status": "open",
-        "snippet": "Гранты ТОС на благоустройство территорий.", "url": None,
+        "snippet": "Гранты ТОС на благоустройство территорий.",
+        "url": "http://localhost/documents/c-perm", "source_url": None,  # the page here, the source apart
         "issuer": "Правительство Пермского края", "regions": ["Пермский край"], "topics": ["ТОС", "благоустройство"],
         "audience": ["ТОС"], "published": "2026-09-15", "deadline": "2027-01-20",
         "amount_min": None, "amount_max": None, "finished": False, "days_left": 54,
     }
     assert body == {
-        "query": "", "total": 1, "page": 1, "per_page": 5, "pages": 1, "hits": [hit],
+        "query": "", "total": 1, "page": 1, "per_page": 5, "pages": 1, "hits": [hit], "relaxed": False,
         "facets": {
-            # open only (default for competitions): kind counted without its own filter
+            # kind counted without its own filter; no setting changed by the kind (closed ones count)
             "kind": [{"value": "competition", "count": 1, "selected": True}],
             "regions": [
-                {"value": "Вологодская область", "count": 1, "selected": False},
+                {"value": "Вологодская область", "count": 2, "selected": False},
                 {"value": "Пермский край", "count": 1, "selected": True},
                 {"value": "Российская Федерация", "count": 1, "selected": False},
             ],
@@ -49,10 +50,16 @@ def test_search_result_model(client: FlaskClient) -> None:
     }
 
 
+def test_api_json_is_utf8_not_escaped(client: FlaskClient) -> None:
+    response = client.get("/api/v1/search?kind=competition&region=Пермский+край&federal=0")
+    assert "Конкурс проектов ТОС Пермского края".encode() in response.data
+    assert b"\\u04" not in response.data and response.mimetype == "application/json"
+
+
 def test_search_same_parameters_as_the_page(client: FlaskClient) -> None:
     body = client.get("/api/v1/search?kind=measure&kind=competition&sort=deadline&open=0&per_page=3&page=2").get_json()
     assert (body["total"], body["page"], body["pages"]) == (7, 2, 3)
-    assert hit_ids(body) == ["m-fed", "c-perm", "c-nko"]
+    assert hit_ids(body) == ["c-nko", "m-yards", "m-expired"]  # open by deadline, permanent, then finished
     body = client.get("/api/v1/search?q=благоустройство&topic=ТОС&amount_to=200000&open=0").get_json()
     assert sorted(hit_ids(body)) == ["c-open"]
 
@@ -165,7 +172,7 @@ def test_openapi_document(client: FlaskClient) -> None:
     assert sorted(spec["paths"]) == ["/documents/{id}", "/me", "/openapi.json", "/search", "/suggest"]
     params = [p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]]
     assert params == ["q", "kind", "region", "topic", "audience", "status", "issuer", "year", "cites", "year_from",
-                      "year_to", "amount_from", "amount_to", "open", "sort", "page", "per_page", "verbatim"]
+                      "year_to", "amount_from", "amount_to", "open", "federal", "sort", "page", "per_page", "verbatim"]
     assert spec["components"]["schemas"]["Error"]["required"] == ["error"]
     assert spec["servers"] == [{"url": "http://localhost/api/v1"}]
     # every documented search parameter is one the parser knows

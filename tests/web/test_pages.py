@@ -94,7 +94,7 @@ def test_search_page_basics(client: FlaskClient) -> None:
 
 
 def test_search_facets_multi_value_and_disjunctive(client: FlaskClient) -> None:
-    html = get(client, "/search?kind=competition&kind=legal_act&region=Вологодская+область&open=0")
+    html = get(client, "/search?kind=competition&kind=legal_act&region=Вологодская+область&open=0&federal=0")
     assert sorted(ids_in(html)) == ["c-closed", "c-open"]
     kind = html[html.index('id="facet-kind"'):html.index('id="facet-region"')]
     options = re.findall(r'<a class="facet-option( is-selected)?" href="([^"]+)"[^>]*>.*?__label">([^<]+)<.*?__count">(\d+)<',
@@ -103,22 +103,31 @@ def test_search_facets_multi_value_and_disjunctive(client: FlaskClient) -> None:
     assert [(bool(sel), label, int(count)) for sel, _, label, count in options] == [
         (True, "Конкурс", 2), (False, "Мера поддержки", 2), (False, "Практика", 2), (True, "Правовой акт", 0)]
     toggle = dict((label, url) for _, url, label, _ in options)
-    assert toggle["Конкурс"] == "/search?kind=legal_act&amp;region=%D0%92%D0%BE%D0%BB%D0%BE%D0%B3%D0%BE%D0%B4%D1%81%D0%BA%D0%B0%D1%8F+%D0%BE%D0%B1%D0%BB%D0%B0%D1%81%D1%82%D1%8C&amp;open=0"
+    assert toggle["Конкурс"] == "/search?kind=legal_act&amp;region=%D0%92%D0%BE%D0%BB%D0%BE%D0%B3%D0%BE%D0%B4%D1%81%D0%BA%D0%B0%D1%8F+%D0%BE%D0%B1%D0%BB%D0%B0%D1%81%D1%82%D1%8C&amp;open=0&amp;federal=0"
     # chips with remove links, and «Сбросить все»
     chips = re.findall(r'<a class="chip" href="([^"]+)"[^>]*>([^<]+)<', html)
-    assert [label for _, label in chips] == ["Вид документа: Конкурс", "Вид документа: Правовой акт", "Регион: Вологодская область"]
+    assert [label for _, label in chips] == [
+        "Вид документа: Конкурс", "Вид документа: Правовой акт", "Регион: Вологодская область", "Без федеральных документов"]
     assert '<a class="chips__clear" href="/search">Сбросить все</a>' in html
 
 
-def test_open_now_on_by_default_for_deadline_kinds(client: FlaskClient) -> None:
-    html = get(client, "/search?kind=competition&kind=measure&sort=deadline")
-    assert ids_in(html) == ["c-open", "m-fed", "c-perm", "c-nko", "m-yards"]
-    assert "Показаны только открытые сейчас" in html
-    assert '<a class="switch" href="/search?kind=competition&amp;kind=measure&amp;open=0&amp;sort=deadline"' in html
-    shown = get(client, "/search?kind=competition&kind=measure&sort=deadline&open=0")
-    assert ids_in(shown) == ["c-closed", "m-expired", "c-open", "m-fed", "c-perm", "c-nko", "m-yards"]
-    assert "Приём заявок завершён" in shown
+def test_choosing_deadline_kinds_changes_no_other_setting(client: FlaskClient) -> None:
+    home = get(client, "/search")
+    kind = home[home.index('id="facet-kind"'):home.index('id="facet-region"')]
+    measures = int(re.search(r'Мера поддержки</span><span class="facet-option__count">(\d+)<', kind).group(1))
+    html = get(client, "/search?kind=measure")
+    assert f"Найдено {measures} " in text_of(html)  # the count the facet showed is the count listed
+    assert "Показаны только открытые сейчас" not in html and "Только открытые сейчас" not in html
+    # Deadline sort: open by nearest deadline, then permanent, then finished (latest first).
+    shown = get(client, "/search?kind=competition&kind=measure&sort=deadline")
+    assert ids_in(shown) == ["c-open", "m-fed", "c-perm", "c-nko", "m-yards", "m-expired", "c-closed"]
+    assert "Приём заявок завершён" in shown and "Заявки до 1 марта 2025" in text_of(shown)
     assert 'class="switch is-on"' in shown
+    # Open only is the user's choice, shown as a chip that removes it.
+    only = get(client, "/search?kind=competition&kind=measure&sort=deadline&open=1")
+    assert ids_in(only) == ["c-open", "m-fed", "c-perm", "c-nko", "m-yards"]
+    chips = dict((label, url) for url, label in re.findall(r'<a class="chip" href="([^"]+)"[^>]*>([^<]+)<', only))
+    assert chips["Только открытые сейчас"] == "/search?kind=competition&amp;kind=measure&amp;sort=deadline"
 
 
 def test_countdown_and_amount_in_hits(client: FlaskClient) -> None:
@@ -152,7 +161,7 @@ def test_page_past_the_end(client: FlaskClient) -> None:
 
 
 def test_empty_state_with_tips(client: FlaskClient) -> None:
-    html = get(client, "/search?q=космодром&kind=measure")
+    html = get(client, "/search?q=космодром&kind=measure&open=1")
     text = text_of(html)
     assert "По запросу «космодром» ничего не найдено" in text
     assert "сбросьте фильтры" in text and "покажите и завершённые" in text
@@ -205,7 +214,7 @@ def test_hostile_queries_never_fail(client: FlaskClient, q: str) -> None:
 
 
 def test_unknown_parameters_are_ignored(client: FlaskClient) -> None:
-    html = get(client, "/search?q=тос&utm_source=mail&foo=bar&kind=competition")
+    html = get(client, "/search?q=тос&utm_source=mail&foo=bar&kind=competition&open=1")
     assert "utm_source" not in html and "foo=bar" not in html
     assert sorted(ids_in(html)) == ["c-open", "c-perm"]
 

@@ -90,18 +90,18 @@ def test_parse_search_full() -> None:
         text="субсидия",
         filters={"kind": ("measure",), "regions": ("Вологодская область", "Российская Федерация"),
                  "topics": ("ТОС",), "year": ("2026",)},
-        year_from=2020, year_to=2027, amount_from=100000.0, amount_to=5000000.5, open_now=True,
+        year_from=2020, year_to=2027, amount_from=100000.0, amount_to=5000000.5, open_now=False,
         sort="deadline", page=2, per_page=20,
     )
 
 
 @pytest.mark.parametrize(
     ("query", "open_now"),
-    [("", False), ("kind=measure", True), ("kind=competition&kind=measure", True),
+    [("", False), ("kind=measure", False), ("kind=competition&kind=measure", False),
      ("kind=competition&kind=legal_act", False), ("kind=measure&open=0", False), ("open=1", True),
-     ("kind=legal_act&open=1", True)],
+     ("kind=legal_act&open=1", True), ("kind=measure&open=1", True)],
 )
-def test_open_now_default(query: str, open_now: bool) -> None:
+def test_open_now_only_when_asked(query: str, open_now: bool) -> None:
     assert parse_search(state(query)).open_now is open_now
 
 
@@ -179,10 +179,10 @@ def test_chips_and_clear_all() -> None:
 
 
 def test_open_switch_urls() -> None:
-    s = state("kind=measure")
+    s = state("kind=measure")  # a kind never turns «open now» on by itself
     switch = open_switch(parse_search(s), s, "/search")
-    assert (switch.show_finished, switch.url, switch.is_default_on) == (False, "/search?kind=measure&open=0", True)
-    s = state("kind=measure&open=0")
+    assert (switch.show_finished, switch.url) == (True, "/search?kind=measure&open=1")
+    s = state("kind=measure&open=1")
     assert open_switch(parse_search(s), s, "/search").url == "/search?kind=measure"
     s = state("q=x")
     assert open_switch(parse_search(s), s, "/search").url == "/search?q=x&open=1"
