@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy import Engine
 from ingest.document import Document
 from ingest.jsonl import read_documents
 from search_app.bench.report import Latency
-from search_app.dialogue import rollups
+from search_app.dialogue import report_rollups, rollups
 from search_app.dialogue.clustering import report_terms
 from search_app.dialogue.districts import districts
 from search_app.dialogue.problems import SEPARATOR, monday, region_counts, title_of
@@ -157,6 +158,8 @@ def fill_reports(engine: Engine, n: int, today: dt.date, rng: random.Random) -> 
         conn.execute(problem_regions.insert(), [row for pid in members for row in region_counts(pid, members[pid])])
         for offset in range(0, len(rows), BATCH):
             conn.execute(reports.insert(), rows[offset : offset + BATCH])
+        report_rollups.add(conn, Counter((r["day"], r["topic"], r["region"]) for r in rows
+                                         if r["status"] == "published"))
 
 
 def _sample_documents() -> Iterator[Document]:

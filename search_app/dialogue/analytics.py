@@ -1,7 +1,8 @@
 """The problem field's numbers, read from the tables for a period, region and topic.
 
-Reports are counted from ``dialogue_reports`` (published ones only); searches
-from the daily rollups. Supply (documents) comes from the search engine and
+Published reports are counted from their rollups (``report_rollups``, kept in
+the moderation transaction: always current); searches from the daily rollups
+of the search log (``rollups``, brought up to date every few minutes). Supply (documents) comes from the search engine and
 is handed in by the caller: this module never touches the index.
 """
 
@@ -16,11 +17,13 @@ from sqlalchemy import Engine, func, literal, select
 from search_app.dialogue import aggregates, rollups
 from search_app.dialogue.aggregates import ProblemStat, QueryStat, Supply
 from search_app.dialogue.datatable import Table
+from search_app.dialogue.report_rollups import span_filter
+from search_app.dialogue.spans import DAY, GRAINS, MONTH, WEEK, cover
 from search_app.dialogue.tables import (
     ALL_REGIONS,
     problem_regions,
     problems,
-    reports,
+    report_counts,
     search_daily,
     search_queries_monthly,
 )
@@ -71,11 +74,11 @@ class Analytics:
         """When the search rollups were last refreshed (``None``: never)."""
         return rollups.state(self.engine)[1]
 
-    def _report_filter(self, f: Filters) -> list:
-        c = reports.c
-        where = [c.status == "published", c.day >= f.start.isoformat(), c.day <= f.end.isoformat()]
-        if f.region:
-            where.append(c.region == f.region)
+    def _report_rows(self, f: Filters, grains: tuple[str, ...]) -> list:
+        """Where-clauses for the report counts covering the period (``spans.cover`` with ``grains``)."""
+        c = report_counts.c
+        where = [c.region == f.region if f.region else c.region != ALL_REGIONS,
+                 span_filter(cover(f.start, f.end, grains))]
         if f.topic:
             where.append(c.topic == f.topic)
         return where
@@ -83,23 +86,29 @@ class Analytics:
     def report_counts(self, f: Filters) -> list[tuple[str, str, int]]:
         """Published reports of the period by ``(topic, region)`` (read once per ``Analytics`` and filters)."""
         if f not in self._counts:
-            c = reports.c
-            stmt = select(c.topic, c.region, func.count()).where(*self._report_filter(f)).group_by(c.topic, c.region)
+            c = report_counts.c
+            total = func.sum(c.reports)
+            stmt = (select(c.topic, c.region, total).where(*self._report_rows(f, GRAINS))
+                    .group_by(c.topic, c.region).having(total > 0))
             with self.engine.connect() as conn:
-                self._counts[f] = [(t, r, n) for t, r, n in conn.execute(stmt)]
+                self._counts[f] = [(t, r, int(n)) for t, r, n in conn.execute(stmt)]
         return self._counts[f]
 
     def heat(self, f: Filters) -> Table:
         return aggregates.heat_table(self.report_counts(f), by_region=bool(f.region))
 
     def growth(self, f: Filters) -> Table:
-        c = reports.c
-        period = c.week if f.unit == "week" else func.substr(c.day, 1, 7)
-        stmt = select(c.topic, period, func.count()).where(*self._report_filter(f)).group_by(c.topic, period)
+        c = report_counts.c
+        grain = WEEK if f.unit == "week" else MONTH
+        where = self._report_rows(f, (grain, DAY))
+        if not f.region:  # the totals of every region are kept apart: a few rows per span
+            where[0] = c.region == ALL_REGIONS
+        total = func.sum(c.reports)
+        stmt = select(c.topic, c.period, total).where(*where).group_by(c.topic, c.period).having(total > 0)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        first = {"week": date.fromisoformat, "month": lambda m: date.fromisoformat(m + "-01")}[f.unit]
-        return aggregates.growth_table([(t, first(p), n) for t, p, n in rows], f.start, f.end, f.unit)
+        return aggregates.growth_table([(t, date.fromisoformat(p), int(n)) for t, p, n in rows],
+                                       f.start, f.end, f.unit)
 
     def problem_stats(self, f: Filters, unanswered: bool = False, limit: int = aggregates.TOP_PROBLEMS) -> list[ProblemStat]:
         """Published problems reported during the period, the most municipalities first.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from ingest.clock import now_iso, today
+from ingest.database import SQLITE_BEGIN
 from search_app.accounts import audit
 from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.dialogue.clustering import (
@@ -26,6 +28,7 @@ from search_app.dialogue.clustering import (
     report_terms,
     term_weights,
 )
+from search_app.dialogue.report_rollups import counted
 from search_app.dialogue.rollups import bump_reports
 from search_app.dialogue.tables import problem_regions, problems, reports
 
@@ -242,7 +245,7 @@ class ProblemService:
     def publish(self, problem_id: int, actor_id: int | None = None) -> Problem:
         """Publish a problem and its waiting reports."""
         problem = self._open_problem(problem_id)
-        with self.engine.begin() as conn:
+        with self._moderating() as conn, counted(conn, [problem.id]):
             audit.record(conn, actor_id, "problem.publish", f"problem:{problem.id}", {"status": problem.status},
                          {"status": "published"})
             conn.execute(update(problems).where(problems.c.id == problem.id)
@@ -259,7 +262,7 @@ class ProblemService:
         if not reason:
             raise DialogueError("Укажите причину отклонения: её увидит автор обращения.")
         problem = self._open_problem(problem_id)
-        with self.engine.begin() as conn:
+        with self._moderating() as conn, counted(conn, [problem.id]):
             audit.record(conn, actor_id, "problem.reject", f"problem:{problem.id}", None, {"reason": reason})
             conn.execute(update(reports).where(reports.c.problem_id == problem.id, reports.c.status == "pending")
                          .values(status="rejected", reason=reason))
@@ -274,7 +277,7 @@ class ProblemService:
         if source_id == target_id:
             raise DialogueError("Проблему нельзя объединить с ней самой.")
         source, target = self._open_problem(source_id), self._open_problem(target_id)
-        with self.engine.begin() as conn:
+        with self._moderating() as conn, counted(conn, [source.id, target.id]):
             audit.record(conn, actor_id, "problem.merge", f"problem:{source.id}", None, {"into": target.id})
             conn.execute(update(reports).where(reports.c.problem_id == source.id).values(problem_id=target.id))
             if target.status == "published":
@@ -294,8 +297,9 @@ class ProblemService:
         if not members or len(members) == len(current):
             raise DialogueError("Выберите часть обращений проблемы: не все и не ни одного.")
         first = next((r.text for r in members if r.text), problem.title)
-        with self.engine.begin() as conn:
+        with self._moderating() as conn, counted(conn, [problem.id]) as scope:
             new_id = self._new_problem(conn, " ".join(title.split()) or title_of(first), problem.topic, frozenset())
+            scope.also(new_id)
             audit.record(conn, actor_id, "problem.split", f"problem:{problem.id}", None,
                          {"new": new_id, "reports": sorted(r.id for r in members)})
             conn.execute(update(reports).where(reports.c.id.in_([r.id for r in members]))
@@ -327,6 +331,10 @@ class ProblemService:
         return self._get(problem.id)
 
     # -- inside ----------------------------------------------------------------
+
+    def _moderating(self) -> AbstractContextManager[Connection]:
+        """A transaction that changes which reports are published (SQLite: holds the write lock from BEGIN)."""
+        return self.engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}).begin()
 
     def _get(self, problem_id: int) -> Problem:
         problem = self.problem(problem_id)

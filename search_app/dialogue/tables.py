@@ -119,6 +119,21 @@ search_queries_monthly = Table(
     sqlite_with_rowid=False,
 )
 
+# Published reports counted per day, week (Monday) and month (``grain`` d/w/m; ``period``: the span's first
+# day), per region and under ``ALL_REGIONS``: kept by ``report_rollups`` in every transaction that changes
+# which reports are published, so a page reads a year of reports from a few thousand rows.
+report_counts = Table(
+    "dialogue_report_counts",
+    metadata,
+    Column("grain", String(1), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("region", String(200), primary_key=True),
+    Column("topic", String(100), primary_key=True),
+    Column("reports", Integer, nullable=False, server_default="0"),
+    Index("ix_dialogue_report_counts_region_grain_period", "region", "grain", "period"),
+    sqlite_with_rowid=False,
+)
+
 # How far the rollups have read ``search_events``, and when.
 rollup_state = Table(
     "dialogue_rollup_state",
@@ -128,4 +143,5 @@ rollup_state = Table(
     Column("refreshed_at", String(32), nullable=False),
 )
 
-TABLES = (problems, problem_regions, reports, search_events, search_daily, search_queries_monthly, rollup_state)
+TABLES = (problems, problem_regions, reports, search_events, search_daily, search_queries_monthly, report_counts,
+          rollup_state)

@@ -116,21 +116,35 @@ BUILDERS: dict[str, Callable[[Analytics, Filters], Table]] = {
 }
 
 
+# What each table is computed from: the reports (and problems), the search rollups, the index.
+SEARCHES, REPORTS, INDEX = rollups.NAME, rollups.REPORTS, "index"
+SOURCES: dict[str, tuple[str, ...]] = {
+    "heat": (REPORTS,), "growth": (REPORTS,), "largest": (REPORTS,), "unanswered": (REPORTS,),
+    "demand": (SEARCHES, REPORTS, INDEX), "gaps": (SEARCHES,),
+}
+
 # Tables computed for a filter set, kept while the data they came from is unchanged (the
-# rollups' bookmark and the reports' change counter are part of the key): every visitor
-# of the same page reads them from memory. Supply (documents) follows at the next change.
+# version of each of its sources is part of the key: the rollups' bookmark, the reports'
+# change counter, the index generation and the day): every visitor of the same page reads
+# them from memory, and a new report does not recompute the tables of searches.
 CACHE_SIZE = 256
 _cache: OrderedDict[tuple[object, ...], Table] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def source_versions(a: Analytics) -> dict[str, object]:
+    versions: dict[str, object] = dict(rollups.version(a.engine))
+    versions[INDEX] = (get_engine().backend.generation(), today())
+    return versions
+
+
 def build(keys: tuple[str, ...], f: Filters) -> list[Table]:
     fresh_rollups()
     a = analytics()
-    version = (str(a.engine.url), rollups.version(a.engine))
+    versions = source_versions(a)
     tables = []
     for key in keys:
-        cache_key = (version, key, f)
+        cache_key = (str(a.engine.url), key, f, *(versions.get(source) for source in SOURCES[key]))
         with _cache_lock:
             table = _cache.get(cache_key)
             if table is not None:

@@ -108,3 +108,39 @@ def test_unpublished_problems_are_not_shown(client: FlaskClient, problems: Probl
     report = problems.submit(Reporter(5, "Кунгур", "Пермский край"), "Нет учителей математики в сельских школах", "образование")
     assert client.get(f"/dialogue/problems/{report.problem_id}").status_code == 404
     assert client.get("/dialogue/problems/999999").status_code == 404
+
+
+def test_each_table_is_recomputed_when_its_own_data_changes(
+        client: FlaskClient, app: Flask, problems: ProblemService, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.document import Document
+    from search_app.web import dialogue_views
+
+    built: list[str] = []
+    for key, builder in list(dialogue_views.BUILDERS.items()):
+        monkeypatch.setitem(dialogue_views.BUILDERS, key,
+                            lambda a, f, key=key, builder=builder: built.append(key) or builder(a, f))
+    client.get("/dialogue?format=json")
+    built.clear()
+    client.get("/dialogue?format=json")
+    assert built == []  # every table from the cache
+    reporter = Reporter(78, "Тотемский муниципальный округ", "Вологодская область")
+    report = problems.submit(reporter, "Не хватает учителей математики в сельской школе", "образование")
+    problems.publish(report.problem_id)
+    client.get("/dialogue?format=json")
+    assert sorted(built) == ["demand", "growth", "heat", "largest", "unanswered"]  # not the searches' gaps
+    built.clear()
+
+    def supply_of(data: dict) -> dict[str, int]:
+        demand = next(t for t in data["tables"] if t["key"] == "demand")
+        return {row["Тема"]: row["Решений"] for row in demand["rows"]}
+
+    before = supply_of(client.get("/dialogue?format=json").get_json())
+    assert built == []
+    engine = app.extensions["munnav"].engine
+    engine.import_documents([Document.from_dict({
+        "id": "dialogue-supply-test", "kind": "solution", "title": "Как привлечь учителей в сельскую школу",
+        "body": "Пошаговое решение для муниципалитета: учителя, школа, образование.", "topics": ["образование"],
+    })])
+    after = supply_of(client.get("/dialogue?format=json").get_json())
+    assert built == ["demand"]  # the index changed: only the table that reads it
+    assert after["образование"] == before["образование"] + 1
