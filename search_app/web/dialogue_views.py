@@ -132,6 +132,12 @@ _cache: OrderedDict[tuple[object, ...], Table] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def forget_tables() -> None:
+    """Empty the page cache (every table is computed at its next view)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def source_versions(a: Analytics) -> dict[str, object]:
     versions: dict[str, object] = dict(rollups.version(a.engine))
     versions[INDEX] = (get_engine().backend.generation(), today())
