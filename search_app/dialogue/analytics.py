@@ -17,10 +17,11 @@ from sqlalchemy import Engine, func, literal, select
 from search_app.dialogue import aggregates, rollups
 from search_app.dialogue.aggregates import ProblemStat, QueryStat, Supply
 from search_app.dialogue.datatable import Table
-from search_app.dialogue.report_rollups import span_filter
+from search_app.dialogue.report_rollups import district_areas, span_filter
 from search_app.dialogue.spans import DAY, GRAINS, MONTH, WEEK, cover
 from search_app.dialogue.tables import (
     ALL_REGIONS,
+    DISTRICT_MARK,
     problem_regions,
     problems,
     report_counts,
@@ -74,24 +75,25 @@ class Analytics:
         """When the search rollups were last refreshed (``None``: never)."""
         return rollups.state(self.engine)[1]
 
-    def _report_rows(self, f: Filters, grains: tuple[str, ...]) -> list:
-        """Where-clauses for the report counts covering the period (``spans.cover`` with ``grains``)."""
+    def _report_rows(self, f: Filters, grains: tuple[str, ...], areas: object) -> list:
+        """Where-clauses for the report counts of ``areas`` covering the period (``spans.cover``)."""
         c = report_counts.c
-        where = [c.region == f.region if f.region else c.region != ALL_REGIONS,
-                 span_filter(cover(f.start, f.end, grains))]
+        where = [areas, span_filter(cover(f.start, f.end, grains))]
         if f.topic:
             where.append(c.topic == f.topic)
         return where
 
     def report_counts(self, f: Filters) -> list[tuple[str, str, int]]:
-        """Published reports of the period by ``(topic, region)`` (read once per ``Analytics`` and filters)."""
+        """Published reports of the period by ``(topic, region)``, or ``(topic, federal district)`` when no
+        region is chosen (read once per ``Analytics`` and filters)."""
         if f not in self._counts:
             c = report_counts.c
+            areas = c.region == f.region if f.region else c.region.in_(district_areas())
             total = func.sum(c.reports)
-            stmt = (select(c.topic, c.region, total).where(*self._report_rows(f, GRAINS))
+            stmt = (select(c.topic, c.region, total).where(*self._report_rows(f, GRAINS, areas))
                     .group_by(c.topic, c.region).having(total > 0))
             with self.engine.connect() as conn:
-                self._counts[f] = [(t, r, int(n)) for t, r, n in conn.execute(stmt)]
+                self._counts[f] = [(t, a.removeprefix(DISTRICT_MARK), int(n)) for t, a, n in conn.execute(stmt)]
         return self._counts[f]
 
     def heat(self, f: Filters) -> Table:
@@ -100,9 +102,8 @@ class Analytics:
     def growth(self, f: Filters) -> Table:
         c = report_counts.c
         grain = WEEK if f.unit == "week" else MONTH
-        where = self._report_rows(f, (grain, DAY))
-        if not f.region:  # the totals of every region are kept apart: a few rows per span
-            where[0] = c.region == ALL_REGIONS
+        # The totals of every region are kept apart: a few rows per span.
+        where = self._report_rows(f, (grain, DAY), c.region == (f.region or ALL_REGIONS))
         total = func.sum(c.reports)
         stmt = select(c.topic, c.period, total).where(*where).group_by(c.topic, c.period).having(total > 0)
         with self.engine.connect() as conn:

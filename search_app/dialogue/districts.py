@@ -24,9 +24,15 @@ def _region_index() -> dict[str, str]:
     return {region: name for name, regions in districts().items() for region in regions}
 
 
+@cache
+def _area_index() -> dict[str, str]:
+    return {**_region_index(), **{name: name for name in districts()}, OTHER: OTHER}
+
+
 def district_of(region: str) -> str:
-    """The federal district of ``region`` (``OTHER`` for an unknown name or the federal level)."""
-    return _region_index().get(region, OTHER)
+    """The federal district of ``region`` (``OTHER`` for an unknown name or the federal level);
+    a district's own name gives itself."""
+    return _area_index().get(region, OTHER)
 
 
 def all_regions() -> list[str]:

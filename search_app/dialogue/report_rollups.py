@@ -18,8 +18,9 @@ from datetime import date
 from sqlalchemy import Connection, and_, false, func, or_, select
 
 from ingest.database import upsert_insert
+from search_app.dialogue.districts import OTHER, district_of, districts
 from search_app.dialogue.spans import GRAINS, Spans, span_start
-from search_app.dialogue.tables import ALL_REGIONS, problems, report_counts, reports
+from search_app.dialogue.tables import ALL_REGIONS, DISTRICT_MARK, problems, report_counts, reports
 
 Cell = tuple[str, str, str]  # (day, topic, region)
 
@@ -37,7 +38,8 @@ def published_cells(conn: Connection, problem_ids: Iterable[int]) -> Counter[Cel
 
 
 def rows_of(delta: Counter[Cell]) -> list[dict[str, object]]:
-    """The rows to add for a change of counts: each cell in every grain, in its region and in all."""
+    """The rows to add for a change of counts: each cell in every grain, in its region, its federal
+    district and in all."""
     out: Counter[tuple[str, str, str, str]] = Counter()
     for (day, topic, region), n in delta.items():
         if not n:
@@ -45,10 +47,18 @@ def rows_of(delta: Counter[Cell]) -> list[dict[str, object]]:
         moment = date.fromisoformat(day)
         for grain in GRAINS:
             period = span_start(moment, grain).isoformat()
-            out[(grain, period, region, topic)] += n
-            out[(grain, period, ALL_REGIONS, topic)] += n
+            for area in (region, district_area(region), ALL_REGIONS):
+                out[(grain, period, area, topic)] += n
     return [{"grain": g, "period": p, "region": r, "topic": t, "reports": n}
             for (g, p, r, t), n in sorted(out.items()) if n]
+
+
+def district_area(region: str) -> str:
+    return DISTRICT_MARK + district_of(region)
+
+
+def district_areas() -> list[str]:
+    return [DISTRICT_MARK + name for name in (*districts(), OTHER)]
 
 
 def add(conn: Connection, delta: Counter[Cell]) -> None:

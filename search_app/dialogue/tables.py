@@ -93,6 +93,7 @@ search_events = Table(
 # Daily rollups of ``search_events`` (the /dialogue page reads these, not the events).
 # ``region`` is the region filter of the searches, or ``ALL_REGIONS`` for the totals of every search.
 ALL_REGIONS = "*"
+DISTRICT_MARK = "~"  # rows of a federal district in the report counts; no region's name begins so
 search_daily = Table(
     "search_daily",
     metadata,
@@ -123,7 +124,7 @@ search_queries_monthly = Table(
 )
 
 # Published reports counted per day, week (Monday) and month (``grain`` d/w/m; ``period``: the span's first
-# day), per region and under ``ALL_REGIONS``: kept by ``report_rollups`` in every transaction that changes
+# day), per region, per federal district (``DISTRICT_MARK`` + its name) and under ``ALL_REGIONS``: kept by ``report_rollups`` in every transaction that changes
 # which reports are published, so a page reads a year of reports from a few thousand rows.
 report_counts = Table(
     "dialogue_report_counts",

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, select, update
 
 from search_app.dialogue.analytics import Analytics, Filters
+from search_app.dialogue.districts import district_of
 from search_app.dialogue.problems import ProblemService, Reporter
 from search_app.dialogue.tables import reports
 
@@ -34,6 +35,7 @@ def spread_days(db: Engine, rng: random.Random) -> None:
 
 
 def recount(db: Engine, f: Filters) -> Counter[tuple[str, str]]:
+    """Published reports of the period by topic and region (by federal district when no region is chosen)."""
     c = reports.c
     where = [c.status == "published", c.day >= f.start.isoformat(), c.day <= f.end.isoformat()]
     if f.region:
@@ -41,8 +43,11 @@ def recount(db: Engine, f: Filters) -> Counter[tuple[str, str]]:
     if f.topic:
         where.append(c.topic == f.topic)
     with db.connect() as conn:
-        return Counter({(t, r): n for t, r, n in conn.execute(
-            select(c.topic, c.region, func.count()).where(*where).group_by(c.topic, c.region))})
+        rows = conn.execute(select(c.topic, c.region, func.count()).where(*where).group_by(c.topic, c.region))
+        counts: Counter[tuple[str, str]] = Counter()
+        for topic, region, n in rows:
+            counts[(topic, region if f.region else district_of(region))] += n
+        return counts
 
 
 def test_counts_follow_publish_merge_split_reject(db: Engine) -> None:
