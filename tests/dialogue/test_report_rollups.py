@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import Engine, func, select, update
 
+from ingest.clock import today
 from search_app.dialogue.analytics import Analytics, Filters
 from search_app.dialogue.districts import district_of
 from search_app.dialogue.problems import ProblemService, Reporter
@@ -108,3 +111,41 @@ def test_growth_reads_the_same_reports_by_week_and_by_month(db: Engine) -> None:
             totals[unit] = {row.label: sum(row.values) for row in table.rows}
         expected = Counter(t for (t, _r), n in recount(db, Filters(start, end, region)).items() for _ in range(n))
         assert totals["week"] == totals["month"] == dict(expected), (start, end, region)
+
+
+@pytest.mark.postgresql
+def test_two_editors_publishing_one_problem_at_once_count_it_once(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both read the counts before either publishes; the problem's row lock makes the second wait."""
+    from ingest.database import make_engine
+    from search_app.dialogue import report_rollups
+
+    db = make_engine(postgres_url)
+    service = ProblemService(db)
+    first = service.submit(REPORTERS[0], *TEXTS[0])
+    service.submit(REPORTERS[1], *TEXTS[1])
+    both_read = threading.Barrier(2)
+    reads = threading.local()
+    real = report_rollups.published_cells
+
+    def read_then_wait(conn, problem_ids):  # noqa: ANN001, ANN202
+        cells = real(conn, problem_ids)
+        if not getattr(reads, "done", False):  # the read before the change: wait for the other editor
+            reads.done = True
+            try:
+                both_read.wait(timeout=1.0)
+            except threading.BrokenBarrierError:
+                pass  # the other editor is held by the lock: go on alone
+        return cells
+
+    monkeypatch.setattr(report_rollups, "published_cells", read_then_wait)
+    editors = [threading.Thread(target=ProblemService(db).publish, args=(first.problem_id,)) for _ in range(2)]
+    for editor in editors:
+        editor.start()
+    for editor in editors:
+        editor.join()
+    written = today()
+    period = Filters(written - timedelta(days=1), written, "Пермский край")
+    kept = Counter({(t, r): n for t, r, n in Analytics(db).report_counts(period)})
+    db.dispose()
+    assert kept == Counter({("дороги", "Пермский край"): 2})
