@@ -67,7 +67,7 @@ def add(conn: Connection, delta: Counter[Cell]) -> None:
         return
     stmt = upsert_insert(conn, report_counts)
     conn.execute(stmt.on_conflict_do_update(
-        index_elements=["grain", "period", "region", "topic"],
+        index_elements=["region", "grain", "period", "topic"],
         set_={"reports": report_counts.c.reports + stmt.excluded.reports}), rows)
 
 

@@ -129,12 +129,12 @@ search_queries_monthly = Table(
 report_counts = Table(
     "dialogue_report_counts",
     metadata,
+    # Every read names its areas (a region, the districts, or all): rows of one area's spans lie together.
+    Column("region", String(200), primary_key=True),
     Column("grain", String(1), primary_key=True),
     Column("period", String(10), primary_key=True),
-    Column("region", String(200), primary_key=True),
     Column("topic", String(100), primary_key=True),
     Column("reports", Integer, nullable=False, server_default="0"),
-    Index("ix_dialogue_report_counts_region_grain_period", "region", "grain", "period"),
     sqlite_with_rowid=False,
 )
 

@@ -32,15 +32,13 @@ PERIODS = {"d": "day", "w": "week", "m": "substr(day, 1, 7) || '-01'"}
 def upgrade() -> None:
     op.create_table(
         "dialogue_report_counts",
+        sa.Column("region", sa.String(200), primary_key=True),
         sa.Column("grain", sa.String(1), primary_key=True),
         sa.Column("period", sa.String(10), primary_key=True),
-        sa.Column("region", sa.String(200), primary_key=True),
         sa.Column("topic", sa.String(100), primary_key=True),
         sa.Column("reports", sa.Integer, nullable=False, server_default="0"),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_dialogue_report_counts_region_grain_period", "dialogue_report_counts",
-                    ["region", "grain", "period"])
     op.create_index("ix_search_queries_monthly_region_month", "search_queries_monthly", ["region", "month"],
                     postgresql_include=["query", "topic", "searches", "zero", "results", "clicks"])
     bind = op.get_bind()
@@ -72,5 +70,4 @@ def _district_params() -> dict[str, str]:
 
 def downgrade() -> None:
     op.drop_index("ix_search_queries_monthly_region_month", table_name="search_queries_monthly")
-    op.drop_index("ix_dialogue_report_counts_region_grain_period", table_name="dialogue_report_counts")
     op.drop_table("dialogue_report_counts")
