@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from ingest.http import RunAborted
@@ -139,6 +140,7 @@ def schedule_cmd(registry: Path | None) -> None:
     """Запускать сбор по расписанию источников (cron) и задания из консоли; остановка — Ctrl+C или SIGTERM."""
     from ingest import schedule
     from search_app.alerts import job as alerts_job
+    from search_app.dialogue import maintenance as dialogue_maintenance
 
     sources = _registry(registry)
     stop, busy = threading.Event(), threading.Lock()
@@ -153,9 +155,11 @@ def schedule_cmd(registry: Path | None) -> None:
         schedule.add_queue_poller(scheduler, guarded_poll(worker, busy, click.echo))
         if alerts_job.add_jobs(scheduler, now, schedule.guarded(_alerts_job, busy), schedule.TIMEZONE):
             due.append("уведомления")
+        dialogue_maintenance.add_job(scheduler, schedule.guarded(_dialogue_job, busy))
         click.echo(f"Планировщик: источников по расписанию {crawls}, уведомления по расписанию "
                    f"{setting('alerts_cron')!r}; сразу запускаются пропущенные: {', '.join(due) or 'нет'}; "
-                   f"задания из консоли проверяются каждые {schedule.QUEUE_POLL_SECONDS:g} с.")
+                   f"задания из консоли проверяются каждые {schedule.QUEUE_POLL_SECONDS:g} с, "
+                   f"сводки журнала поисков дополняются каждые {dialogue_maintenance.EVERY / 60:g} мин.")
         click.echo("Остановка — Ctrl+C или SIGTERM.")
         schedule.serve(scheduler, stop, busy, on_stop=lambda: click.echo("Остановка: дожидаемся текущего запуска…"))
     click.echo("Планировщик остановлен.")
@@ -186,6 +190,20 @@ def _alerts_job(name: str) -> None:
                            f"не доставлено {report.failed}")
     except (BackendError, SchemaOutdated, MailConfigError) as exc:  # logged; the next fire retries
         click.echo(f"{name}: запуск не выполнен ({exc})", err=True)
+
+
+def _dialogue_job(_name: str) -> None:
+    """A pass over the search log: new events rolled up, old ones deleted."""
+    from search_app.dialogue.maintenance import run_pass
+
+    try:
+        with Store.open(data_dir()) as store:
+            report = run_pass(store.engine)
+    except (SchemaOutdated, SQLAlchemyError) as exc:  # logged; the next pass retries
+        click.echo(f"сводки журнала поисков: не выполнено ({exc})", err=True)
+        return
+    if report.added or report.removed:
+        click.echo(report.summary())
 
 
 def _last_started_reader() -> Callable[[str], dt.datetime | None]:

@@ -8,8 +8,8 @@ live in the URL. Only aggregates are public: no official's name anywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,7 +17,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from ingest.clock import today
-from search_app.dialogue import charts, rollups
+from search_app.dialogue import charts, maintenance, rollups
 from search_app.dialogue.aggregates import Supply, largest_table, unanswered_table
 from search_app.dialogue.analytics import Analytics, FilterError, Filters
 from search_app.dialogue.datatable import Table, csv_text, heat_level
@@ -25,7 +25,6 @@ from search_app.dialogue.districts import FEDERAL_LEVEL, all_regions
 from search_app.dialogue.problems import ProblemService
 from search_app.dialogue.topics import topic_suggester
 from search_app.query import SearchQuery
-from search_app.settings import SETTINGS, setting
 from search_app.web.engine_ext import get_engine
 
 bp = Blueprint("dialogue", __name__)
@@ -33,11 +32,7 @@ bp = Blueprint("dialogue", __name__)
 SECTIONS = ("heat", "growth", "largest", "unanswered", "demand", "gaps")
 SECTION_KEYS = "heat,growth,largest,unanswered,demand,gaps"
 CHARTED = ("growth", "largest", "unanswered", "demand", "gaps")
-# The rollups of the search log are brought up to date when a page finds them older than this;
-# ``munnav dialogue rollup`` (cron) does the same without a visitor waiting.
-ROLLUP_MAX_AGE = 300.0
 _refreshing = threading.Lock()
-_checked_at: dict[str, float] = {}
 
 
 def analytics() -> Analytics:
@@ -49,28 +44,24 @@ def problem_service() -> ProblemService:
 
 
 def fresh_rollups() -> None:
-    """Refresh the search rollups at most every ``ROLLUP_MAX_AGE`` seconds; a visitor never waits for another."""
+    """Refresh the search rollups when nothing did for ``maintenance.EVERY`` seconds (the scheduler's
+    job does it on a cluster); one visitor at a time per process, the others never wait."""
     engine = get_engine().store.engine
-    key = str(engine.url)
-    if time.monotonic() - _checked_at.get(key, -ROLLUP_MAX_AGE) < ROLLUP_MAX_AGE:
+    refreshed = rollups.state(engine)[1]
+    if refreshed is not None and not older_than(refreshed, maintenance.EVERY):
         return
     if not _refreshing.acquire(blocking=False):
         return
     try:
         get_engine().flush_logs()
-        rollups.refresh(engine)
-        get_engine().recorder.search_log.prune(search_log_days())
-        _checked_at[key] = time.monotonic()
+        maintenance.run_pass(engine, log=get_engine().recorder.search_log)
     finally:
         _refreshing.release()
 
 
-def search_log_days() -> int:
-    """How long search events are kept (``MUNNAV_SEARCH_LOG_DAYS``); rolled-up counts stay."""
-    try:
-        return max(1, int(setting("search_log_days")))
-    except ValueError:
-        return int(SETTINGS["search_log_days"].default)
+def older_than(moment: str, seconds: float) -> bool:
+    """Whether the ISO 8601 UTC ``moment`` lies more than ``seconds`` in the past."""
+    return (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(moment)).total_seconds() > seconds
 
 
 def parse_filters() -> Filters:
