@@ -30,8 +30,9 @@ class Table:
     def empty(self) -> bool:
         return not self.rows
 
-    def max_value(self) -> Value:
-        return max((v for row in self.rows for v in row.values), default=0)
+    def max_value(self, skip_last: bool = False) -> Value:
+        """The largest number of the table (``skip_last``: not counting a last column of totals)."""
+        return max((v for row in self.rows for v in (row.values[:-1] if skip_last else row.values)), default=0)
 
     def records(self) -> list[dict[str, object]]:
         """One mapping per row, keyed by the column headers (the JSON rendering)."""

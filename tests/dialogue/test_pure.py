@@ -132,6 +132,8 @@ def test_csv_of_one_table_and_of_several() -> None:
 def test_heat_levels() -> None:
     assert [heat_level(v, 10) for v in (0, 1, 5, 10)] == [0, 1, 3, 5]
     assert heat_level(3, 0) == 0
+    heat = heat_table([("дороги", "Пермский край", 9), ("дороги", "Вологодская область", 3), ("ЖКХ", "Пермский край", 1)])
+    assert heat.max_value() == 12 and heat.max_value(skip_last=True) == 9  # the cells shade against cells
 
 
 def _svg_ok(svg: bytes) -> str:

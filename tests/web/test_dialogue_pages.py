@@ -144,3 +144,17 @@ def test_each_table_is_recomputed_when_its_own_data_changes(
     after = supply_of(client.get("/dialogue?format=json").get_json())
     assert built == ["demand"]  # the index changed: only the table that reads it
     assert after["образование"] == before["образование"] + 1
+
+
+def test_heat_cells_shade_against_the_largest_cell_not_the_totals(client: FlaskClient, problems: ProblemService) -> None:
+    import re
+
+    for reporter in (Reporter(91, "Кунгурский муниципальный округ", "Пермский край"),
+                     Reporter(92, "Чайковский городской округ", "Пермский край"),
+                     Reporter(93, "Тотемский муниципальный округ", "Вологодская область")):
+        report = problems.submit(reporter, "Протекает крыша многоквартирного дома, управляющая компания бездействует",
+                                 "ЖКХ")
+        problems.publish(report.problem_id)
+    html = client.get("/dialogue/heat?topic=ЖКХ").get_data(as_text=True)  # Приволжский 2, Северо-Западный 1
+    levels = [int(n) for n in re.findall(r'class="heat-(\d)"', html)]
+    assert max(levels) == 5  # the largest cell is the darkest, though the totals column is larger
