@@ -159,13 +159,15 @@ class Pipeline:
             return Outcome.UNCHANGED
         run.seen_ids.add(doc.id)
         run.counts["seen"] += 1
-        outcome = self.store.upsert(doc, source=run.source.name)
-        run.counts[outcome.value] += 1
-        if outcome in (Outcome.NEW, Outcome.UPDATED):
-            run.pending.append(doc)
+        stored = self.store.receive(doc, source=run.source.name)
+        run.counts[stored.outcome.value] += 1
+        if stored.raised:  # the source changed fields an editor corrected: the console lists them
+            run.counters["import/conflicts"] += len(stored.raised)
+        if stored.to_index:
+            run.pending.append(stored.document)  # as published: the editors' corrections on top
             if len(run.pending) >= INDEX_BATCH:
                 self._flush(run)
-        return outcome
+        return stored.outcome
 
     def _flush(self, run: _Run) -> None:
         if run.pending:

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
-from ingest import migrate
+from ingest import migrate, overrides
 from ingest.clock import now_iso
 from ingest.database import SQLITE_BEGIN, database_url, make_engine, upsert_insert
 from ingest.document import Document
 from ingest.outcome import Outcome
-from ingest.tables import document_versions, documents, index_pending
+from ingest.overrides import Override
+from ingest.tables import document_overrides, document_versions, documents, index_pending
 from ingest.writer_lock import WriterLock
 
 CHUNK = 500  # ids per IN (…) list
@@ -44,6 +45,33 @@ _WITHDRAW = (
     .where(documents.c.id == bindparam("doc_id"), documents.c.withdrawn_at.is_(None))
     .values(withdrawn_at=bindparam("now"))
 )
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a record did, and the document as published (with editors' corrections)."""
+
+    outcome: Outcome
+    document: Document
+    raised: tuple[str, ...] = ()  # corrected fields the source changed (conflicts raised or moved)
+    withdrawn: bool = False  # stored, but not published (not to be indexed)
+
+    @property
+    def to_index(self) -> bool:
+        return self.outcome in (Outcome.NEW, Outcome.UPDATED) and not self.withdrawn
+
+
+@dataclass(frozen=True)
+class _Current:
+    """A stored document's row, read inside a writing transaction."""
+
+    data: str
+    hash: str
+    withdrawn: bool
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return json.loads(self.data)
 
 
 @dataclass(frozen=True)
@@ -125,13 +153,23 @@ class Store:
 
     def upsert(self, doc: Document, source: str = "") -> Outcome:
         """Insert or update one document; same content hash → UNCHANGED."""
-        return self.upsert_many([doc], source)[0]
+        return self.receive(doc, source).outcome
 
     def upsert_many(self, docs: Iterable[Document], source: str = "") -> list[Outcome]:
-        """``upsert`` for every document, in one transaction (bulk imports).
+        """``upsert`` for every document, in one transaction (``receive_many``'s outcomes)."""
+        return [stored.outcome for stored in self.receive_many(docs, source)]
 
-        Outcomes are those one-by-one upserts would give, in order (a repeated
-        id within ``docs`` sees its earlier copy). Every NEW or UPDATED content
+    def receive(self, doc: Document, source: str = "") -> Stored:
+        return self.receive_many([doc], source)[0]
+
+    def receive_many(self, docs: Iterable[Document], source: str = "") -> list[Stored]:
+        """Store the records of a source (a crawl, a file, the console), in one transaction.
+
+        What is published is each record with the editors' corrections of its
+        document on top (``ingest.overrides``); a record changing a corrected
+        field leaves the correction published and raises a conflict. Outcomes
+        are those one-by-one calls would give, in order (a repeated id within
+        ``docs`` sees its earlier copy). Every NEW or UPDATED published content
         is kept in the document's history.
         """
         docs = list(docs)
@@ -144,26 +182,32 @@ class Store:
             for start in range(0, len(ids), CHUNK):
                 for row in conn.execute(_STATE, {"ids": ids[start : start + CHUNK]}):
                     known[row.id] = (row.hash, row.withdrawn_at is not None)
+            corrections = _overrides_of(conn, ids)
+            corrected: set[str] = set()  # ids whose overrides the records changed
             writes: dict[str, dict[str, Any]] = {}  # the last content per id
             versions: list[dict[str, Any]] = []
             touches: list[dict[str, str]] = []
-            outcomes: list[Outcome] = []
+            stored: list[Stored] = []
             for doc in docs:
+                raised: tuple[str, ...] = ()
+                if doc.id in corrections:
+                    record = doc.to_dict()
+                    result = overrides.reconcile(record, corrections[doc.id], now)
+                    if result.overrides != corrections[doc.id]:
+                        corrections[doc.id] = result.overrides
+                        corrected.add(doc.id)
+                    doc = Document.from_stored(overrides.published(record, result.overrides))
+                    raised = result.raised
                 data, digest = _dump_and_hash(doc.to_dict())
                 state = known.get(doc.id)
                 if state == (digest, False):
                     touches.append({"doc_id": doc.id, "now": now})
-                    outcomes.append(Outcome.UNCHANGED)
+                    stored.append(Stored(Outcome.UNCHANGED, doc, raised))
                     continue
                 outcome = Outcome.NEW if state is None else Outcome.UPDATED
-                writes[doc.id] = {
-                    "id": doc.id, "kind": doc.kind, "source": source or doc.source, "data": data,
-                    "hash": digest, "first_seen": now, "last_seen": now, "updated_at": now,
-                    "missing_runs": 0, "withdrawn_at": None,
-                }
-                versions.append({"id": doc.id, "hash": digest, "data": data, "stored_at": now,
-                                 "outcome": outcome.value})
-                outcomes.append(outcome)
+                writes[doc.id] = _row(doc, source or doc.source, data, digest, now)
+                versions.append(_version(doc.id, data, digest, now, outcome))
+                stored.append(Stored(outcome, doc, raised))
                 known[doc.id] = (digest, False)
             if writes:
                 conn.execute(_upsert_documents(conn), list(writes.values()))
@@ -171,7 +215,96 @@ class Store:
                 self._mark_pending(conn, list(writes))
             if touches:
                 conn.execute(_TOUCH, touches)
-        return outcomes
+            for doc_id in sorted(corrected):
+                _replace_overrides(conn, doc_id, corrections[doc_id])
+        return stored
+
+    # -- editors' corrections of documents from sources ----------------------
+
+    def correct(self, edited: Document, editor_id: int | None) -> Stored:
+        """An editor changed a document from a source: each changed field becomes an override.
+
+        The source's next records no longer overwrite these fields (``receive_many``).
+        Raises ``KeyError`` for an unknown document.
+        """
+        now = now_iso()
+        with self._writing() as conn:
+            current, held = _published_and_overrides(conn, edited.id)
+            new = overrides.corrected(current.record, edited.to_dict(), held, editor_id, now)
+            if new != held:
+                _replace_overrides(conn, edited.id, new)
+            source = overrides.source_record(current.record, held)
+            return self._republish(conn, current, overrides.published(source, new), now)
+
+    def keep_override(self, doc_id: str, field: str, editor_id: int | None) -> tuple[Override, Override] | None:
+        """Resolve a conflict by keeping the correction; ``(before, after)``, ``None`` without a conflict."""
+        with self._writing() as conn:
+            _, held = _published_and_overrides(conn, doc_id)
+            before = next((o for o in held if o.field == field and o.conflict), None)
+            if before is None:
+                return None
+            after = before.kept(editor_id, now_iso())
+            _replace_overrides(conn, doc_id, tuple(after if o is before else o for o in held))
+        return before, after
+
+    def drop_override(self, doc_id: str, field: str) -> tuple[Override, Stored] | None:
+        """Publish the source's value of ``field`` again, dropping the editor's (``None``: no override)."""
+        now = now_iso()
+        with self._writing() as conn:
+            current, held = _published_and_overrides(conn, doc_id)
+            dropped = next((o for o in held if o.field == field), None)
+            if dropped is None:
+                return None
+            rest = tuple(o for o in held if o is not dropped)
+            _replace_overrides(conn, doc_id, rest)
+            source = overrides.source_record(current.record, held)
+            return dropped, self._republish(conn, current, overrides.published(source, rest), now)
+
+    def restore(self, doc_id: str) -> Stored | None:
+        """Publish a withdrawn document again, as it was (``None``: unknown or not withdrawn)."""
+        now = now_iso()
+        with self._writing() as conn:
+            try:
+                current, _ = _published_and_overrides(conn, doc_id)
+            except KeyError:
+                return None
+            if not current.withdrawn:
+                return None
+            conn.execute(update(documents).where(documents.c.id == doc_id)
+                         .values(withdrawn_at=None, missing_runs=0, updated_at=now))
+            conn.execute(document_versions.insert(),
+                         [_version(doc_id, current.data, current.hash, now, Outcome.UPDATED)])
+            self._mark_pending(conn, [doc_id])
+            return Stored(Outcome.UPDATED, _load(current.data))
+
+    def overrides_of(self, doc_id: str) -> list[Override]:
+        """The editors' corrections of a document, by field."""
+        with self._engine.connect() as conn:
+            return sorted(_overrides_of(conn, [doc_id]).get(doc_id, ()), key=lambda o: o.field)
+
+    def conflicts(self) -> dict[str, list[Override]]:
+        """Documents whose source changed a field under a correction: id → those overrides,
+        the most recent change first."""
+        o = document_overrides.c
+        stmt = select(document_overrides).where(o.changed_at.is_not(None)).order_by(o.changed_at.desc(), o.field)
+        out: dict[str, list[Override]] = {}
+        with self._engine.connect() as conn:
+            for row in conn.execute(stmt):
+                out.setdefault(row.document_id, []).append(_override(row))
+        return out
+
+    def _republish(self, conn: Connection, current: _Current, record: dict[str, Any], now: str) -> Stored:
+        """Write ``record`` as the published content of a stored document (withdrawn stays withdrawn)."""
+        doc = Document.from_stored(record)
+        data, digest = _dump_and_hash(doc.to_dict())
+        if digest == current.hash:
+            return Stored(Outcome.UNCHANGED, doc, withdrawn=current.withdrawn)
+        conn.execute(update(documents).where(documents.c.id == doc.id)
+                     .values(kind=doc.kind, data=data, hash=digest, updated_at=now))
+        conn.execute(document_versions.insert(), [_version(doc.id, data, digest, now, Outcome.UPDATED)])
+        if not current.withdrawn:
+            self._mark_pending(conn, [doc.id])
+        return Stored(Outcome.UPDATED, doc, withdrawn=current.withdrawn)
 
     @staticmethod
     def _mark_pending(conn: Connection, ids: list[str]) -> None:
@@ -257,6 +390,11 @@ class Store:
         with self._engine.connect() as conn:
             return _count(conn, include_withdrawn)
 
+    def source_of(self, doc_id: str) -> str | None:
+        """The source a stored document comes from (``None``: no such document)."""
+        with self._engine.connect() as conn:
+            return conn.scalar(select(documents.c.source).where(documents.c.id == doc_id))
+
     def ids_for_source(self, source: str, include_withdrawn: bool = False) -> set[str]:
         with self._engine.connect() as conn:
             return set(conn.scalars(_ids_for_source(source, include_withdrawn)))
@@ -291,6 +429,60 @@ class StoreSnapshot:
 
     def iter_documents(self, include_withdrawn: bool = False) -> Iterator[Document]:
         return _iter_documents(self._conn, include_withdrawn)
+
+
+def _row(doc: Document, source: str, data: str, digest: str, now: str) -> dict[str, Any]:
+    return {
+        "id": doc.id, "kind": doc.kind, "source": source, "data": data, "hash": digest,
+        "first_seen": now, "last_seen": now, "updated_at": now, "missing_runs": 0, "withdrawn_at": None,
+    }
+
+
+def _version(doc_id: str, data: str, digest: str, now: str, outcome: Outcome) -> dict[str, Any]:
+    return {"id": doc_id, "hash": digest, "data": data, "stored_at": now, "outcome": outcome.value}
+
+
+def _published_and_overrides(conn: Connection, doc_id: str) -> tuple[_Current, tuple[Override, ...]]:
+    row = conn.execute(
+        select(documents.c.data, documents.c.hash, documents.c.withdrawn_at).where(documents.c.id == doc_id)
+    ).first()
+    if row is None:
+        raise KeyError(doc_id)
+    current = _Current(row.data, row.hash, row.withdrawn_at is not None)
+    return current, _overrides_of(conn, [doc_id]).get(doc_id, ())
+
+
+_OVERRIDES = select(document_overrides).where(document_overrides.c.document_id.in_(_ids))
+
+
+def _overrides_of(conn: Connection, ids: list[str]) -> dict[str, tuple[Override, ...]]:
+    """The overrides of the documents among ``ids`` that have any."""
+    found: dict[str, list[Override]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in conn.execute(_OVERRIDES, {"ids": ids[start : start + CHUNK]}):
+            found.setdefault(row.document_id, []).append(_override(row))
+    return {doc_id: tuple(held) for doc_id, held in found.items()}
+
+
+def _override(row: Any) -> Override:
+    return Override(
+        doc_id=row.document_id, field=row.field, value=json.loads(row.value),
+        source_value=json.loads(row.source_value), editor_id=row.editor_id, at=row.at,
+        source_new=None if row.source_new is None else json.loads(row.source_new), changed_at=row.changed_at,
+    )
+
+
+def _replace_overrides(conn: Connection, doc_id: str, held: Iterable[Override]) -> None:
+    conn.execute(delete(document_overrides).where(document_overrides.c.document_id == doc_id))
+    rows = [
+        {"document_id": doc_id, "field": o.field, "value": overrides.dumps(o.value),
+         "source_value": overrides.dumps(o.source_value),
+         "source_new": overrides.dumps(o.source_new) if o.conflict else None,
+         "changed_at": o.changed_at, "editor_id": o.editor_id, "at": o.at}
+        for o in held
+    ]
+    if rows:
+        conn.execute(document_overrides.insert(), rows)
 
 
 def _upsert_documents(conn: Connection) -> Any:

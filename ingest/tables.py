@@ -41,6 +41,24 @@ document_versions = Table(
     sqlite_autoincrement=True,
 )
 
+# Editors' corrections of documents that come from a source (a crawl, a file import):
+# one row per corrected field. What the index and pages show (``documents.data``) is
+# the source's record with these values on top; ``changed_at`` is set while the
+# source has changed the field since (a conflict for an editor to resolve).
+document_overrides = Table(
+    "document_overrides",
+    metadata,
+    Column("document_id", Text, primary_key=True),
+    Column("field", Text, primary_key=True),
+    Column("value", Text, nullable=False),  # JSON: the editor's value (null: the field removed)
+    Column("source_value", Text, nullable=False),  # JSON: the source's value the correction stands for
+    Column("source_new", Text),  # JSON: the source's value now, while it conflicts
+    Column("changed_at", Text),  # when the source changed the field under the correction
+    Column("editor_id", Integer),  # the account that corrected it (the store does not depend on accounts)
+    Column("at", Text, nullable=False),
+    Index("document_overrides_changed", "changed_at"),
+)
+
 # New and changed documents not yet committed to the index: written in the same
 # transaction as the document, removed once the index has committed it, so an
 # import cut short is finished by the next one (it would see them unchanged).

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from ingest.document import Document, ValidationError
 from ingest.outcome import Outcome
+from ingest.overrides import Override
 from ingest.store import DocumentVersion
 from search_app.accounts import audit
 from search_app.accounts.model import User
@@ -73,14 +74,34 @@ def _flat(record: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in record.items():
         if name == "steps":
-            for n, step in enumerate(value, 1):
-                refs = ", ".join(step.get("refs", []))
-                out[f"шаг {n}"] = f"{step['title']} — {step.get('text', '')}" + (f" [{refs}]" if refs else "")
-        elif isinstance(value, list):
-            out[name] = ", ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
+            out.update({f"шаг {n}": _step_text(step) for n, step in enumerate(value, 1)})
         else:
-            out[name] = str(value)
+            out[name] = value_text(value)
     return out
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    refs = ", ".join(step.get("refs", []))
+    return f"{step['title']} — {step.get('text', '')}" + (f" [{refs}]" if refs else "")
+
+
+def value_text(value: Any) -> str:
+    """A field's stored value as the console shows it (``None``: an absent field, empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) and "title" in v for v in value):  # steps
+            return "\n".join(f"шаг {n}: {_step_text(step)}" for n, step in enumerate(value, 1))
+        return ", ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Conflicted:
+    """A document whose source changed fields an editor corrected."""
+
+    document: Document
+    overrides: list[Override]  # the conflicting ones, most recent change first
 
 
 class DocumentEditor:
@@ -121,9 +142,15 @@ class DocumentEditor:
         missing = self.missing_refs(doc)
         if missing:
             raise StepRefMissing(missing)
-        source = before.source if before is not None and before.source else EDITOR_SOURCE
-        report = self.search.import_documents([doc], source=source)
-        outcome = next(o for o, n in report.counts.items() if n)
+        if before is not None and self.from_source(doc.id):
+            # A source's document: the changed fields become overrides its next records keep.
+            stored = self.search.publish(lambda: self.store.correct(doc, actor.id))
+            assert stored is not None
+            doc, outcome = stored.document, stored.outcome
+        else:
+            source = before.source if before is not None and before.source else EDITOR_SOURCE
+            report = self.search.import_documents([doc], source=source)
+            outcome = next(o for o, n in report.counts.items() if n)
         if outcome != Outcome.UNCHANGED:
             self._audit(actor, "document.create" if new else "document.edit", doc.id,
                         before.to_dict() if before else None, doc.to_dict())
@@ -138,12 +165,46 @@ class DocumentEditor:
         return True
 
     def restore(self, actor: User, doc_id: str) -> bool:
-        doc = self.get(doc_id)
-        if doc is None or not self.is_withdrawn(doc_id):
+        if self.search.publish(lambda: self.store.restore(doc_id)) is None:
             return False
-        source = doc.source or EDITOR_SOURCE
-        self.search.import_documents([doc], source=source)
         self._audit(actor, "document.restore", doc_id, {"withdrawn": True}, {"withdrawn": False})
+        return True
+
+    # -- corrections of documents from sources (``ingest.overrides``) ------------
+
+    def from_source(self, doc_id: str) -> bool:
+        """Whether the document comes from a source (a crawl, a file): edits become overrides."""
+        source = self.store.source_of(doc_id)
+        return source is not None and source != EDITOR_SOURCE
+
+    def overrides(self, doc_id: str) -> list[Override]:
+        return self.store.overrides_of(doc_id)
+
+    def conflicts(self) -> list[Conflicted]:
+        """Documents whose source changed a corrected field, the most recent change first."""
+        found = self.store.conflicts()
+        docs = self.store.get_many(found, include_withdrawn=True)
+        return [Conflicted(docs[i], held) for i, held in found.items() if i in docs]
+
+    def keep_override(self, actor: User, doc_id: str, field: str) -> bool:
+        """Resolve a conflict: the editor's value stays over the source's new one."""
+        kept = self.store.keep_override(doc_id, field, actor.id)
+        if kept is None:
+            return False
+        before, after = kept
+        self._audit(actor, "document.override_keep", doc_id, _override_state(before), _override_state(after))
+        return True
+
+    def drop_override(self, actor: User, doc_id: str, field: str) -> bool:
+        """Publish the source's value of the field again (resolving a conflict, or at any time)."""
+        with self.store.writer_lock():  # the index follows the store before a reindex may start
+            dropped = self.store.drop_override(doc_id, field)
+            if dropped is None:
+                return False
+            self.search.publish(lambda: dropped[1])
+        override = dropped[0]
+        self._audit(actor, "document.override_drop", doc_id, _override_state(override),
+                    {"field": field, "value": override.source_current})
         return True
 
     def versions(self, doc_id: str) -> list[DocumentVersion]:
@@ -152,3 +213,11 @@ class DocumentEditor:
     def _audit(self, actor: User, action: str, doc_id: str, before: Any, after: Any) -> None:
         with self.store.engine.begin() as conn:
             audit.record(conn, actor.id, action, f"document:{doc_id}", before=before, after=after)
+
+
+def _override_state(o: Override) -> dict[str, Any]:
+    """An override as the audit log records it."""
+    state = {"field": o.field, "value": o.value, "source_value": o.source_value}
+    if o.conflict:
+        state["source_new"] = o.source_new
+    return state

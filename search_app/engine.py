@@ -16,7 +16,7 @@ from pathlib import Path
 from ingest.clock import today
 from ingest.document import Document
 from ingest.outcome import Outcome
-from ingest.store import Store
+from ingest.store import Store, Stored
 from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query, with_common_words
 from search_app.analysis.tokenizer import normalize
@@ -368,12 +368,21 @@ class SearchEngine:
         return report
 
     def _store_changed(self, chunks: Iterable[list[Document]], source: str, report: ImportReport) -> Iterator[Document]:
-        """Store each chunk; yield the documents that are new or changed."""
+        """Store each chunk; yield the documents whose published content is new or changed."""
         for chunk in chunks:
-            for doc, outcome in zip(chunk, self.store.upsert_many(chunk, source=source), strict=True):
-                report.add(outcome)
-                if outcome in (Outcome.NEW, Outcome.UPDATED):
-                    yield doc
+            for stored in self.store.receive_many(chunk, source=source):
+                report.add(stored.outcome)
+                if stored.to_index:
+                    yield stored.document
+
+    def publish(self, write: Callable[[], Stored | None]) -> Stored | None:
+        """One change to the store (``write``: an editor's correction, a restore…), and the
+        index brought up to it, under the reindex/import lock."""
+        with self.store.writer_lock():
+            stored = write()
+            if stored is not None and stored.to_index:
+                self.index_documents([stored.document])
+        return stored
 
     def index_documents(self, docs: Iterable[Document]) -> int:
         """Index ``docs``, one commit per ``INDEX_COMMIT``; once the index has

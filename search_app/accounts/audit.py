@@ -46,6 +46,8 @@ ACTION_LABELS: dict[str, str] = {
     "problem.retitle": "Проблема переименована",
     "document.withdraw": "Документ снят",
     "document.restore": "Документ восстановлен",
+    "document.override_keep": "Исправление оставлено вместо нового значения источника",
+    "document.override_drop": "Возвращено значение источника",
     "synonyms.apply": "Синонимы применены",
 }
 

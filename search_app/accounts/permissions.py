@@ -106,6 +106,13 @@ def edit_document(user: User, obj: object) -> bool:
     return _editor(user)
 
 
+@action("document.override")
+def resolve_overrides(user: User, obj: object) -> bool:
+    """See where a source changed what an editor corrected, keep or drop corrections:
+    whoever may edit documents."""
+    return edit_document(user, obj)
+
+
 @action("document.withdraw")
 def withdraw_document(user: User, obj: object) -> bool:
     return _editor(user)

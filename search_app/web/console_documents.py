@@ -1,22 +1,38 @@
-"""``/editor/documents``: write and edit documents by hand, withdraw and restore, version history."""
+"""``/editor/documents``: write and edit documents by hand, withdraw and restore, version history;
+editors' corrections of documents from sources and the conflicts a source's change raises."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from ingest.document import KIND_LABELS, ValidationError
 from ingest.outcome import Outcome
-from search_app.editorial import HAND_KINDS, DocumentEditor, StepRefMissing, diff_documents
+from search_app.accounts.permissions import may
+from search_app.editorial import (
+    HAND_KINDS,
+    DocumentEditor,
+    StepRefMissing,
+    diff_documents,
+    value_text,
+)
 from search_app.query import SearchQuery
-from search_app.web.account_forms import ConfirmForm
+from search_app.web.account_forms import ActionForm, ConfirmForm
 from search_app.web.document_forms import MAX_STEPS, DocumentForm
 from search_app.web.engine_ext import get_engine
-from search_app.web.login import requires, signed_in
+from search_app.web.login import redirect_back, requires, signed_in
+from search_app.web.services import accounts
 
 bp = Blueprint("editor_docs", __name__, url_prefix="/editor/documents")
 FIELD_LABELS = {"id": "Идентификатор", "kind": "Вид", "title": "Заголовок", "summary": "Кратко", "body": "Текст",
-                "topics": "Темы", "regions": "Регионы", "municipality": "Муниципалитет", "published": "Дата публикации"}
+                "topics": "Темы", "regions": "Регионы", "municipality": "Муниципалитет", "published": "Дата публикации",
+                "deadline": "Срок подачи заявок"}
+# Labels of the other fields a correction may show (FORMAT.md).
+OTHER_LABELS = {"steps": "Шаги", "status": "Статус", "url": "Адрес", "issuer": "Кто выпустил", "audience": "Для кого",
+                "amount_min": "Сумма от", "amount_max": "Сумма до", "doc_number": "Номер", "doc_type": "Вид акта",
+                "source": "Источник"}
 
 
 def editor() -> DocumentEditor:
@@ -30,7 +46,10 @@ def documents() -> str:
     found = []
     if text.strip():
         found = get_engine().search(SearchQuery(text=text, per_page=20, with_facets=False, verbatim=True)).hits
-    return render_template("editor/documents.html", q=text, found=found, hand_made=editor().hand_made())
+    service = editor()
+    conflicts = len(service.conflicts()) if may(signed_in(), "document.override") else 0
+    return render_template("editor/documents.html", q=text, found=found, hand_made=service.hand_made(),
+                           conflicts=conflicts)
 
 
 def _save(form: DocumentForm, new: bool, doc_id: str | None = None) -> Response | tuple[str, int]:
@@ -68,7 +87,15 @@ def _save(form: DocumentForm, new: bool, doc_id: str | None = None) -> Response 
 
 
 def _form_page(form: DocumentForm, new: bool, doc_id: str | None) -> str:
-    return render_template("editor/document_form.html", form=form, new=new, doc_id=doc_id, kinds=KIND_LABELS)
+    service = editor()
+    from_source = bool(doc_id) and service.from_source(doc_id or "")
+    corrected = [o.field for o in service.overrides(doc_id)] if from_source and doc_id else []
+    return render_template("editor/document_form.html", form=form, new=new, doc_id=doc_id, kinds=KIND_LABELS,
+                           from_source=from_source, corrected=corrected, labels=_labels())
+
+
+def _labels() -> dict[str, str]:
+    return {**OTHER_LABELS, **FIELD_LABELS}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -112,10 +139,55 @@ def history(doc_id: str) -> str:
             index = numbers.index(int(chosen))
         previous = versions[index - 1].document if index > 0 else None
         shown = (versions[index], diff_documents(previous, versions[index].document))
+    overrides = service.overrides(doc_id) if may(signed_in(), "document.override") else []
     return render_template("editor/history.html", doc=doc, versions=versions, shown=shown,
-                           withdrawn=service.is_withdrawn(doc_id), labels=FIELD_LABELS,
+                           withdrawn=service.is_withdrawn(doc_id), labels=_labels(),
+                           from_source=service.from_source(doc_id), overrides=overrides,
+                           editors=_editor_names(o.editor_id for o in overrides), value_text=value_text,
+                           action_form=ActionForm(formdata=None),
                            forms={"withdraw": ConfirmForm(formdata=None, prefix="withdraw"),
                                   "restore": ConfirmForm(formdata=None, prefix="restore")})
+
+
+def _editor_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Who made each correction, as the console names people (a deleted account has no name)."""
+    names: dict[int, str] = {}
+    for user_id in {i for i in ids if i is not None}:
+        user = accounts().get(user_id)
+        names[user_id] = (user.name or user.email or "удалённая учётная запись") if user else "—"
+    return names
+
+
+@bp.get("/conflicts")
+@requires("document.override")
+def conflicts() -> str:
+    """Documents whose source changed a field an editor had corrected."""
+    found = editor().conflicts()
+    return render_template("editor/conflicts.html", conflicts=found, labels=_labels(), value_text=value_text,
+                           editors=_editor_names(o.editor_id for c in found for o in c.overrides),
+                           action_form=ActionForm(formdata=None))
+
+
+@bp.post("/<path:doc_id>/overrides/<field>/<any(keep, drop):choice>")
+@requires("document.override")
+def resolve(doc_id: str, field: str, choice: str) -> Response:
+    """Keep a correction over the source's new value, or publish the source's value again."""
+    service = editor()
+    if service.get(doc_id) is None:
+        abort(404)
+    if not ActionForm().validate():
+        abort(400, description="Форма устарела: обновите страницу и повторите.")
+    user = signed_in()
+    assert user is not None
+    label = _labels().get(field, field)
+    if choice == "keep":
+        done = service.keep_override(user, doc_id, field)
+        message = f"Исправление поля «{label}» оставлено; источник больше не расходится с ним."
+    else:
+        done = service.drop_override(user, doc_id, field)
+        message = f"Поле «{label}» снова берётся из источника."
+    flash(message if done else "Ничего не изменилось.")
+    return redirect_back(url_for("editor_docs.history", doc_id=doc_id))
 
 
 @bp.post("/<path:doc_id>/<any(withdraw, restore):change>")

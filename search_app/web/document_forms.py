@@ -58,6 +58,7 @@ class DocumentForm(FlaskForm):
     regions = StringField("Регионы (через запятую)", filters=[_strip], validators=[Length(max=2000)])
     municipality = StringField("Муниципалитет", filters=[_strip], validators=[Length(max=300)])
     published = DateField("Дата публикации", validators=[Optional()], format="%Y-%m-%d")
+    deadline = DateField("Срок подачи заявок", validators=[Optional()], format="%Y-%m-%d")
     steps = FieldList(FormField(StepForm), min_entries=3, max_entries=MAX_STEPS)
 
     def record(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,10 +69,12 @@ class DocumentForm(FlaskForm):
             "summary": self.summary.data, "body": self.body.data, "municipality": self.municipality.data,
             "topics": split_list(self.topics.data), "regions": split_list(self.regions.data),
         })
-        if self.published.data:
-            record["published"] = self.published.data.isoformat()
-        else:
-            record.pop("published", None)
+        for name in ("published", "deadline"):
+            value = getattr(self, name).data
+            if value:
+                record[name] = value.isoformat()
+            else:
+                record.pop(name, None)
         record["steps"] = [
             {"title": s.form.title.data, "text": s.form.text.data, "refs": split_list(s.form.refs.data)}
             for s in self.steps if not s.form.is_empty()
@@ -102,7 +105,7 @@ class DocumentForm(FlaskForm):
         self.id.data, self.kind.data, self.title.data = doc.id, doc.kind, doc.title
         self.summary.data, self.body.data, self.municipality.data = doc.summary, doc.body, doc.municipality
         self.topics.data, self.regions.data = ", ".join(doc.topics), ", ".join(doc.regions)
-        self.published.data = doc.published
+        self.published.data, self.deadline.data = doc.published, doc.deadline
         while len(self.steps) < len(doc.steps):
             self.steps.append_entry()
         for entry, step in zip(self.steps, doc.steps, strict=False):

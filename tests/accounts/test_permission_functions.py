@@ -35,6 +35,7 @@ EXPECTED: dict[str, set[str]] = {
     "source.run": {"editor"},
     "index.manage": {"editor"},
     "document.edit": {"editor"},
+    "document.override": {"editor"},
     "document.withdraw": {"editor"},
     "synonyms.edit": {"editor"},
     "account.approve": {"editor", "admin"},

@@ -63,6 +63,9 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("GET", "/editor/documents/<path:doc_id>/history", "/editor/documents/act-131/history", {}, EDITORS),
     ("POST", "/editor/documents/<path:doc_id>/<any(withdraw, restore):change>", "/editor/documents/act-131/withdraw",
      {}, row(302, 403, 403, 302, 403)),  # unconfirmed: back to the history page, nothing withdrawn
+    ("GET", "/editor/documents/conflicts", "/editor/documents/conflicts", {}, EDITORS),
+    ("POST", "/editor/documents/<path:doc_id>/overrides/<field>/<any(keep, drop):choice>",
+     "/editor/documents/act-131/overrides/title/drop", {}, row(302, 403, 403, 302, 403)),  # no correction: nothing to drop
     ("GET", "/legal/ask", "/legal/ask", {}, OFFICIALS),
     ("POST", "/legal/ask", "/legal/ask", {}, row(302, 400, 403, 403, 403)),
     ("GET", "/legal/similar", "/legal/similar?q=дороги", {}, OFFICIALS),
