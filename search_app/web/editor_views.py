@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
+from search_app.accounts.permissions import may
 from search_app.web.account_forms import ActionForm
+from search_app.web.engine_ext import get_engine
 from search_app.web.login import authorize, requires, signed_in
 from search_app.web.services import accounts, console
 
@@ -14,8 +16,9 @@ bp = Blueprint("editor", __name__, url_prefix="/editor")
 @bp.get("/")
 @requires("console.view")
 def dashboard() -> str:
+    conflicts = get_engine().store.conflicts() if may(signed_in(), "document.override") else {}
     return render_template("editor/dashboard.html", pending=accounts().pending_approval(),
-                           active=console().jobs.recent(100, active_only=True))
+                           active=console().jobs.recent(100, active_only=True), conflicts=len(conflicts))
 
 
 @bp.get("/approvals")
