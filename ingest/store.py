@@ -32,7 +32,12 @@ CHUNK = 500  # ids per IN (…) list
 DOCUMENT_WRITES = 0x6D756E0002
 
 _ids = bindparam("ids", expanding=True)
-_STATE = select(documents.c.id, documents.c.hash, documents.c.withdrawn_at).where(documents.c.id.in_(_ids))
+_CORRECTED = (
+    select(document_overrides.c.document_id).where(document_overrides.c.document_id == documents.c.id).exists()
+)
+_STATE = select(
+    documents.c.id, documents.c.hash, documents.c.withdrawn_at, _CORRECTED.label("corrected")
+).where(documents.c.id.in_(_ids))
 _DATA = select(documents.c.data).where(documents.c.id.in_(_ids))
 _DATA_LIVE = _DATA.where(documents.c.withdrawn_at.is_(None))
 _TOUCH = (
@@ -178,11 +183,14 @@ class Store:
         now = now_iso()
         with self._writing() as conn:
             known: dict[str, tuple[str, bool]] = {}  # id → (hash, withdrawn)
+            corrected_ids: list[str] = []  # the documents editors corrected
             ids = list(dict.fromkeys(d.id for d in docs))
             for start in range(0, len(ids), CHUNK):
                 for row in conn.execute(_STATE, {"ids": ids[start : start + CHUNK]}):
                     known[row.id] = (row.hash, row.withdrawn_at is not None)
-            corrections = _overrides_of(conn, ids)
+                    if row.corrected:
+                        corrected_ids.append(row.id)
+            corrections = _overrides_of(conn, corrected_ids) if corrected_ids else {}
             corrected: set[str] = set()  # ids whose overrides the records changed
             writes: dict[str, dict[str, Any]] = {}  # the last content per id
             versions: list[dict[str, Any]] = []

@@ -65,6 +65,7 @@ SUGGEST_COMPLETIONS = 3  # completions of the last word tried (each searched onc
 class ImportReport:
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     indexed: int = 0
+    conflicts: int = 0  # fields an editor corrected that the records changed (``ingest.overrides``)
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome] += 1
@@ -372,6 +373,7 @@ class SearchEngine:
         for chunk in chunks:
             for stored in self.store.receive_many(chunk, source=source):
                 report.add(stored.outcome)
+                report.conflicts += len(stored.raised)
                 if stored.to_index:
                     yield stored.document
 

@@ -37,6 +37,24 @@ def test_import_search_export_round_trip(runner, data_dir, corpus, tmp_path):
     assert sorted(back, key=lambda d: d["id"]) == sorted(CORE_DOCS, key=lambda d: d["id"])
 
 
+def test_a_reimport_changing_an_editors_correction_says_so(runner, data_dir, corpus, tmp_path):
+    from ingest.document import Document
+    from ingest.store import Store
+
+    assert runner.invoke(main, ["import", str(corpus)]).exit_code == 0
+    with Store.open(data_dir) as store:
+        store.correct(Document.from_dict({**CORE_DOCS[0], "summary": "Исправлено редактором."}), None)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps({**CORE_DOCS[0], "summary": "Новое в источнике."}, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    result = runner.invoke(main, ["import", str(changed)])
+    assert result.exit_code == 0, result.output
+    assert "без изменений: 1" in result.output
+    assert "источник изменил поля, исправленные редакторами: 1" in result.output
+    with Store.open(data_dir) as store:
+        assert store.get(CORE_DOCS[0]["id"]).summary == "Исправлено редактором."
+
+
 def test_bad_lines_reported_good_lines_imported_nothing_lost(runner, data_dir, corpus, tmp_path):
     assert runner.invoke(main, ["import", str(corpus)]).exit_code == 0
     bad = tmp_path / "bad.jsonl"

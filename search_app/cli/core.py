@@ -57,6 +57,9 @@ def import_cmd(paths: tuple[Path, ...]) -> None:
         f"новых: {c[Outcome.NEW]}, обновлено: {c[Outcome.UPDATED]}, без изменений: {c[Outcome.UNCHANGED]}, "
         f"ошибок: {len(errors)}, проиндексировано: {report.indexed}"
     )
+    if report.conflicts:
+        click.echo(f"источник изменил поля, исправленные редакторами: {report.conflicts} "
+                   "(исправления остаются; разрешить — в консоли, «Расхождения с источником»)")
     if errors:
         sys.exit(1)
 
