@@ -47,7 +47,7 @@ def documents() -> str:
     if text.strip():
         found = get_engine().search(SearchQuery(text=text, per_page=20, with_facets=False, verbatim=True)).hits
     service = editor()
-    conflicts = len(service.conflicts()) if may(signed_in(), "document.override") else 0
+    conflicts = len(service.store.conflicts()) if may(signed_in(), "document.override") else 0
     return render_template("editor/documents.html", q=text, found=found, hand_made=service.hand_made(),
                            conflicts=conflicts)
 
