@@ -290,6 +290,15 @@ class Store:
         with self._engine.connect() as conn:
             return sorted(_overrides_of(conn, [doc_id]).get(doc_id, ()), key=lambda o: o.field)
 
+    def source_record(self, doc_id: str) -> Document | None:
+        """The source's last record of a document: what is published, without the editors' corrections."""
+        with self._engine.connect() as conn:
+            try:
+                current, held = _published_and_overrides(conn, doc_id)
+            except KeyError:
+                return None
+        return Document.from_stored(overrides.source_record(current.record, held))
+
     def conflicts(self) -> dict[str, list[Override]]:
         """Documents whose source changed a field under a correction: id → those overrides,
         the most recent change first."""

@@ -29,6 +29,12 @@ def _strip(value: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _text(value: str | None) -> str:
+    """A textarea's value: browsers send line breaks as CR LF, the base keeps LF (an
+    untouched text must not look changed, or it would become an override of its source)."""
+    return _strip(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text or "") if part.strip()]
 
@@ -38,7 +44,7 @@ class StepForm(FlaskForm):
         csrf = False  # a part of the document form, which carries the token
 
     title = StringField("Заголовок шага", filters=[_strip], validators=[Length(max=300)])
-    text = TextAreaField("Что сделать", filters=[_strip], validators=[Length(max=5000)])
+    text = TextAreaField("Что сделать", filters=[_text], validators=[Length(max=5000)])
     refs = StringField("Ссылки на документы (id через запятую)", filters=[_strip], validators=[Length(max=2000)])
 
     def is_empty(self) -> bool:
@@ -52,8 +58,8 @@ class DocumentForm(FlaskForm):
     ])
     kind = SelectField("Вид", choices=[SelectChoice(k, KIND_LABELS[k]) for k in HAND_KINDS])
     title = StringField("Заголовок", filters=[_strip], validators=[DataRequired("Заполните это поле."), Length(max=500)])
-    summary = TextAreaField("Кратко", filters=[_strip], validators=[Length(max=2000)])
-    body = TextAreaField("Текст", filters=[_strip], validators=[Length(max=50_000)])
+    summary = TextAreaField("Кратко", filters=[_text], validators=[Length(max=2000)])
+    body = TextAreaField("Текст", filters=[_text], validators=[Length(max=50_000)])
     topics = StringField("Темы (через запятую)", filters=[_strip], validators=[Length(max=1000)])
     regions = StringField("Регионы (через запятую)", filters=[_strip], validators=[Length(max=2000)])
     municipality = StringField("Муниципалитет", filters=[_strip], validators=[Length(max=300)])

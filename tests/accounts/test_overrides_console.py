@@ -33,9 +33,11 @@ def editor_client(app: Flask) -> FlaskClient:
 
 
 def edit_form(token: str, **changes: str) -> dict[str, str]:
+    """The edit form as a browser sends it back (a textarea's line breaks as CR LF)."""
     record = source_record()
     data = {"csrf_token": token, "id": "act-131", "kind": "legal_act", "title": record["title"],
-            "summary": record["summary"], "body": record["body"], "topics": ", ".join(record["topics"]),
+            "summary": record["summary"], "body": record["body"].replace("\n", "\r\n"),
+            "topics": ", ".join(record["topics"]),
             "regions": ", ".join(record["regions"]), "published": record["published"], "save": "1"}
     return {**data, **changes}
 
@@ -51,6 +53,8 @@ def test_a_corrected_field_changed_by_the_source_is_listed_and_resolved(app: Fla
     assert "Документ пришёл из источника" in page(client, "/editor/documents/act-131/edit")
     token = csrf_token(client, "/editor/documents/act-131/edit")
     assert client.post("/editor/documents/act-131/edit", data=edit_form(token, summary=EDITED)).status_code == 302
+    store = app.extensions["munnav"].store
+    assert [o.field for o in store.overrides_of("act-131")] == ["summary"]  # the untouched text is no correction
     history = page(client, "/editor/documents/act-131/history")
     assert "Исправления редакторов" in history and "Вернуть значение источника" in history
     assert "Уже исправлены: Кратко" in page(client, "/editor/documents/act-131/edit")

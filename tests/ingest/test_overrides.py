@@ -110,6 +110,8 @@ def test_a_correction_survives_recrawls_with_unchanged_and_changed_other_fields(
     assert report["updated"] == 1 and "import/conflicts" not in report
     doc = first_contest(engine)
     assert doc.amount_max == 12_000_000  # the source's change is published…
+    assert engine.store.source_record(doc.id) == replace(doc, deadline=original.deadline, summary=original.summary,
+                                                         topics=original.topics)
     assert (doc.deadline, doc.summary, doc.topics) == (dt.date(2025, 4, 15), EDITOR_SUMMARY, ("ТОС", "гранты"))
     assert engine.store.versions(doc.id)[-1].document == doc  # …and the history holds what was published
     assert found(engine, "губернаторская") == [doc.id]  # the index has the correction
@@ -128,6 +130,7 @@ def test_the_source_changing_a_corrected_field_is_a_conflict_until_the_correctio
     assert report["import/conflicts"] == 1
     assert report["unchanged"] == 2  # what is published did not change…
     assert first_contest(engine).deadline == dt.date(2025, 4, 15)  # …the correction holds
+    assert engine.store.source_record(doc_id).deadline == dt.date(2025, 3, 31)  # the source's record is kept
     [override] = engine.store.conflicts()[doc_id]
     assert (override.field, override.source_value, override.source_new, override.value) == (
         "deadline", "2025-03-15", "2025-03-31", "2025-04-15")
