@@ -61,6 +61,7 @@ def _save(form: DocumentForm, new: bool, doc_id: str | None = None) -> Response 
         return _form_page(form, new, doc_id), 400
     service = editor()
     extra: dict = {}
+    before = None
     if not new:
         before = service.get(doc_id or "")
         assert before is not None
@@ -71,7 +72,7 @@ def _save(form: DocumentForm, new: bool, doc_id: str | None = None) -> Response 
     user = signed_in()
     assert user is not None
     try:
-        doc, outcome = service.save(user, form.record(extra), new=new)
+        doc, outcome = service.save(user, form.record(extra, before), new=new)
     except StepRefMissing as exc:
         form.show_missing_refs(exc.missing)
         return _form_page(form, new, doc_id), 400

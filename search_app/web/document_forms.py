@@ -35,6 +35,10 @@ def _text(value: str | None) -> str:
     return _strip(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _joined(items: tuple[str, ...]) -> str:
+    return ", ".join(items)
+
+
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text or "") if part.strip()]
 
@@ -67,14 +71,20 @@ class DocumentForm(FlaskForm):
     deadline = DateField("Срок подачи заявок", validators=[Optional()], format="%Y-%m-%d")
     steps = FieldList(FormField(StepForm), min_entries=3, max_entries=MAX_STEPS)
 
-    def record(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The FORMAT.md record the form describes (empty steps left out)."""
+    def record(self, extra: dict[str, Any] | None = None, before: Document | None = None) -> dict[str, Any]:
+        """The FORMAT.md record the form describes (empty steps left out).
+
+        A list sent back as ``fill`` showed it keeps the items of ``before``: an
+        item may itself hold a comma («охрана здоровья граждан, пропаганда …»).
+        """
         record: dict[str, Any] = dict(extra or {})
         record.update({
             "id": self.id.data, "kind": self.kind.data, "title": self.title.data,
             "summary": self.summary.data, "body": self.body.data, "municipality": self.municipality.data,
-            "topics": split_list(self.topics.data), "regions": split_list(self.regions.data),
         })
+        for name in ("topics", "regions"):
+            text, kept = getattr(self, name).data, getattr(before, name, ())
+            record[name] = list(kept) if before is not None and text == _joined(kept) else split_list(text)
         for name in ("published", "deadline"):
             value = getattr(self, name).data
             if value:
@@ -110,7 +120,7 @@ class DocumentForm(FlaskForm):
     def fill(self, doc: Document) -> None:
         self.id.data, self.kind.data, self.title.data = doc.id, doc.kind, doc.title
         self.summary.data, self.body.data, self.municipality.data = doc.summary, doc.body, doc.municipality
-        self.topics.data, self.regions.data = ", ".join(doc.topics), ", ".join(doc.regions)
+        self.topics.data, self.regions.data = _joined(doc.topics), _joined(doc.regions)
         self.published.data, self.deadline.data = doc.published, doc.deadline
         while len(self.steps) < len(doc.steps):
             self.steps.append_entry()

@@ -110,3 +110,24 @@ def test_others_neither_see_nor_resolve_conflicts(app: Flask, people: dict[str, 
     token = csrf_token(official, "/account")
     assert official.post("/editor/documents/act-131/overrides/summary/drop", data={"csrf_token": token}).status_code == 403
     assert EDITED in page(client, "/documents/act-131")
+
+
+def test_a_list_item_holding_a_comma_is_not_split_by_an_edit_of_another_field(app: Flask, people: dict[str, int]) -> None:
+    topic = "охрана здоровья граждан, пропаганда здорового образа жизни"
+    record = {"id": "p-health", "kind": "practice", "title": "Школа здоровья в сельском поселении",
+              "summary": "Занятия для жителей.", "topics": [topic], "regions": ["Кировская область"]}
+    app.extensions["munnav"].engine.import_documents([Document.from_dict(record)], source="pgrants")
+    client = editor_client(app)
+    form = page(client, "/editor/documents/p-health/edit")
+    assert f'value="{topic}"' in form
+    token = csrf_token(client, "/editor/documents/p-health/edit")
+    data = {"csrf_token": token, "id": "p-health", "kind": "practice", "title": record["title"],
+            "summary": "Занятия для жителей и врачей.", "topics": topic, "regions": "Кировская область", "save": "1"}
+    assert client.post("/editor/documents/p-health/edit", data=data).status_code == 302
+    store = app.extensions["munnav"].store
+    assert store.get("p-health").topics == (topic,)
+    assert [o.field for o in store.overrides_of("p-health")] == ["summary"]
+    changed = client.post("/editor/documents/p-health/edit", data={**data, "topics": "здоровье; спорт"})
+    assert changed.status_code == 302  # a changed list is read item by item, as typed
+    assert store.get("p-health").topics == ("здоровье", "спорт")
+    assert {o.field for o in store.overrides_of("p-health")} == {"summary", "topics"}
