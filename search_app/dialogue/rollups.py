@@ -8,6 +8,14 @@ the page reads a year of totals from a few thousand rows. Two processes
 refreshing at once cannot count an event twice: the first statement moves
 the bookmark from the value this refresh read, and a refresh that finds it
 moved gives up.
+
+Reading "events after the bookmark" is only safe when no event with a smaller
+id can still appear. On PostgreSQL ids come from a sequence and inserts commit
+in any order, so the refresh first takes ``SHARE`` on ``search_events``: it
+waits for the inserting transactions in flight to commit and holds new ones
+back until it commits (flushes wait that long, at most one batch). SQLite
+needs nothing: a writer holds the database's one write lock from its insert
+to its commit, so ids become visible in order.
 """
 
 from __future__ import annotations
@@ -15,10 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, func, select, text, update
 
 from ingest.clock import now_iso
+from ingest.database import upsert_insert
 from search_app.dialogue.tables import (
     ALL_REGIONS,
     rollup_state,
@@ -32,10 +40,6 @@ NAME = "search"
 # aggregates are read live), so cached tables know when they are outdated.
 REPORTS = "reports"
 BATCH = 100_000
-
-
-def _insert(conn: Connection, table: Table) -> Any:
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def state(engine: Engine) -> tuple[int, str | None]:
@@ -55,7 +59,7 @@ def version(engine: Engine) -> tuple[tuple[str, int], ...]:
 
 def bump_reports(conn: Connection) -> None:
     """Record a change to reports or problems (in the caller's transaction)."""
-    stmt = _insert(conn, rollup_state).values(name=REPORTS, last_event=1, refreshed_at=now_iso())
+    stmt = upsert_insert(conn, rollup_state).values(name=REPORTS, last_event=1, refreshed_at=now_iso())
     conn.execute(stmt.on_conflict_do_update(
         index_elements=["name"],
         set_={"last_event": rollup_state.c.last_event + 1, "refreshed_at": stmt.excluded.refreshed_at}))
@@ -74,6 +78,8 @@ def refresh(engine: Engine, batch: int = BATCH) -> int:
 def _refresh_batch(engine: Engine, batch: int) -> int:
     e = search_events.c
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"LOCK TABLE {search_events.name} IN SHARE MODE"))
         _ensure_state(conn)
         last = conn.scalar(select(rollup_state.c.last_event).where(rollup_state.c.name == NAME)) or 0
         rows = conn.execute(
@@ -107,14 +113,14 @@ def _refresh_batch(engine: Engine, batch: int) -> int:
 
 
 def _ensure_state(conn: Connection) -> None:
-    stmt = _insert(conn, rollup_state).values(name=NAME, last_event=0, refreshed_at=now_iso())
+    stmt = upsert_insert(conn, rollup_state).values(name=NAME, last_event=0, refreshed_at=now_iso())
     conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
 
 
 def _add_daily(conn: Connection, daily: dict[tuple[str, str, str], list[int]]) -> None:
     if not daily:
         return
-    stmt = _insert(conn, search_daily)
+    stmt = upsert_insert(conn, search_daily)
     c = search_daily.c
     stmt = stmt.on_conflict_do_update(
         index_elements=["region", "day", "topic"],
@@ -128,7 +134,7 @@ def _add_daily(conn: Connection, daily: dict[tuple[str, str, str], list[int]]) -
 def _add_monthly(conn: Connection, monthly: dict[tuple[str, str, str], list[Any]]) -> None:
     if not monthly:
         return
-    stmt = _insert(conn, search_queries_monthly)
+    stmt = upsert_insert(conn, search_queries_monthly)
     c = search_queries_monthly.c
     stmt = stmt.on_conflict_do_update(
         index_elements=["region", "month", "query"],
