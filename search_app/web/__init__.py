@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_LIMIT": 50_000,  # rows of one CSV export for a signed-in user
     "EXPORT_LIMIT_ANONYMOUS": 5_000,  # rows for everyone else
     "EXPORT_RATE_LIMIT": "10 per minute",  # CSV exports per client address (web/limits.py)
+    # csv/json downloads of /dialogue's tables per client address: the page links 14 (every table
+    # and the whole field, in two formats); walking the filters' combinations takes thousands.
+    "DIALOGUE_DOWNLOAD_RATE_LIMIT": "30 per minute",
     "PUBLIC_URL": SETTINGS["public_url"].default,  # see web/public.py
     "PROXY_FIX": int(SETTINGS["proxy_fix"].default),
     "HSTS_MAX_AGE": int(SETTINGS["hsts_max_age"].default),

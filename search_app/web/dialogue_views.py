@@ -4,6 +4,11 @@ Every table behind a chart is at the section's address in three renderings
 (HTML, ``format=csv``, ``format=json``); the chart itself is an SVG at the
 same address with ``.svg``. Filters (period, region, topic, weekly/monthly)
 live in the URL. Only aggregates are public: no official's name anywhere.
+
+The csv/json downloads are rate-limited per address (``DIALOGUE_DOWNLOAD_RATE_LIMIT``,
+counters shared by every process: ``web/limits.py``); the HTML pages and the
+charts are not: they show the same numbers, cost the same tables (cached), and
+one page view loads five charts.
 """
 
 from __future__ import annotations
@@ -14,7 +19,16 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 
 from ingest.clock import today
 from search_app.dialogue import charts, maintenance, rollups
@@ -26,6 +40,7 @@ from search_app.dialogue.problems import ProblemService
 from search_app.dialogue.topics import topic_suggester
 from search_app.query import SearchQuery
 from search_app.web.engine_ext import get_engine
+from search_app.web.limits import TOO_MANY_DOWNLOADS, limit
 
 bp = Blueprint("dialogue", __name__)
 
@@ -62,6 +77,14 @@ def fresh_rollups() -> None:
 def older_than(moment: str, seconds: float) -> bool:
     """Whether the ISO 8601 UTC ``moment`` lies more than ``seconds`` in the past."""
     return (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(moment)).total_seconds() > seconds
+
+
+def limit_downloads() -> None:
+    """Count a csv/json download before its tables are built (429 beyond); one count for every route."""
+    if request.args.get("format") in ("csv", "json"):
+        with limit(current_app.config["DIALOGUE_DOWNLOAD_RATE_LIMIT"], scope="dialogue-download",
+                   message=TOO_MANY_DOWNLOADS, shared=True):
+            pass
 
 
 def parse_filters() -> Filters:
@@ -193,18 +216,21 @@ def _render(tables: list[Table], f: Filters, template: str, **context: object) -
 @bp.get("/dialogue")
 def field() -> Response | str:
     f = parse_filters()
+    limit_downloads()
     return _render(build(SECTIONS, f), f, "dialogue/field.html")
 
 
 @bp.get("/dialogue/print")
 def printable() -> Response | str:
     f = parse_filters()
+    limit_downloads()
     return _render(build(SECTIONS, f), f, "dialogue/print.html")
 
 
 @bp.get(f"/dialogue/<any({SECTION_KEYS}):key>")
 def section(key: str) -> Response | str:
     f = parse_filters()
+    limit_downloads()
     return _render(build((key,), f), f, "dialogue/section.html")
 
 

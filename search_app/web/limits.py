@@ -22,6 +22,7 @@ from search_app.web.services import EXTENSION as SERVICES
 
 EXTENSION = "munnav.limiter"
 TOO_MANY = "Слишком много попыток. Подождите немного и попробуйте снова."
+TOO_MANY_DOWNLOADS = "Слишком много выгрузок подряд. Подождите минуту и повторите."
 
 
 def init_app(app: Flask) -> Limiter:
@@ -56,13 +57,19 @@ def limiter() -> Limiter:
 
 def limit(  # noqa: ANN201 - a RouteLimit
     rate: str, key: Callable[[], str] | None = None, scope: str | None = None, message: str | None = None,
+    shared: bool = False,
 ):
     """A limit to enter inside a view: ``with limit("10 per minute"):`` (429 when exceeded).
 
     ``key`` identifies who is counted (default: the client address); ``scope``
-    separates counters of different limits at the same place; ``message`` is the
-    Russian text of the 429 (default: too many attempts).
+    separates counters of different limits at the same place; ``shared``: one
+    counter for ``scope`` across every view entering it (else one per view);
+    ``message`` is the Russian text of the 429 (default: too many attempts).
     """
+    if shared:
+        if not scope:
+            raise ValueError("a shared limit needs a scope")
+        return limiter().shared_limit(rate, scope, key_func=key or get_remote_address, error_message=message)
     return limiter().limit(rate, key_func=key or get_remote_address, scope=scope, error_message=message)
 
 

@@ -27,7 +27,7 @@ from search_app.web.engine_ext import get_engine
 from search_app.web.export import csv_rows
 from search_app.web.facets import value_label
 from search_app.web.feeds import atom_feed, opensearch_description
-from search_app.web.limits import limit
+from search_app.web.limits import TOO_MANY_DOWNLOADS, limit
 from search_app.web.pagination import paginate
 from search_app.web.params import parse_search
 from search_app.web.public import public_request_url, public_url
@@ -122,9 +122,6 @@ def atom_response(state: UrlState, title: str | None = None) -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
-EXPORT_LIMIT_MESSAGE = "Слишком много выгрузок подряд. Подождите минуту и повторите."
-
-
 def export_row_limit() -> int:
     """Rows one CSV export may hold: ``EXPORT_LIMIT`` signed in, fewer anonymously."""
     signed_in = current_user.is_authenticated
@@ -133,7 +130,7 @@ def export_row_limit() -> int:
 
 @bp.get("/search.csv")
 def search_csv() -> Response:
-    with limit(current_app.config["EXPORT_RATE_LIMIT"], scope="export-csv", message=EXPORT_LIMIT_MESSAGE):
+    with limit(current_app.config["EXPORT_RATE_LIMIT"], scope="export-csv", message=TOO_MANY_DOWNLOADS):
         pass  # counted on entry: a refused export costs no search
     query = parse_search(request_state(), current_app.config["PER_PAGE"])
     engine = get_engine()

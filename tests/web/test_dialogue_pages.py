@@ -25,7 +25,9 @@ def dialogue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(dialogue_dir: Path) -> Iterator[Flask]:
-    app = create_app({"DATA_DIR": str(dialogue_dir), "TESTING": True, "ELASTICSEARCH_URL": ""})
+    # These tests download many tables within a minute: the download limit has its own test below.
+    app = create_app({"DATA_DIR": str(dialogue_dir), "TESTING": True, "ELASTICSEARCH_URL": "",
+                      "DIALOGUE_DOWNLOAD_RATE_LIMIT": "10000 per minute"})
     yield app
     app.extensions["munnav"].close()
 
@@ -158,3 +160,28 @@ def test_heat_cells_shade_against_the_largest_cell_not_the_totals(client: FlaskC
     html = client.get("/dialogue/heat?topic=ЖКХ").get_data(as_text=True)  # Приволжский 2, Северо-Западный 1
     levels = [int(n) for n in re.findall(r'class="heat-(\d)"', html)]
     assert max(levels) == 5  # the largest cell is the darkest, though the totals column is larger
+
+
+def test_downloads_are_rate_limited_per_address_and_pages_are_not(dialogue_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(dialogue_dir), "TESTING": True, "ELASTICSEARCH_URL": "",
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        rate = int(app.config["DIALOGUE_DOWNLOAD_RATE_LIMIT"].split()[0])
+        assert rate == 30  # the default: 14 links on the page, a scraper walks thousands of filter sets
+        client = app.test_client()
+        # Every download of the field shares one counter: csv and json, whole page, print and sections.
+        urls = [f"/dialogue/{key}?format={fmt}" for key in SECTIONS for fmt in ("csv", "json")]
+        urls += ["/dialogue?format=csv", "/dialogue/print?format=json"]
+        codes = [client.get(urls[n % len(urls)]).status_code for n in range(rate)]
+        assert set(codes) == {200}
+        refused = client.get("/dialogue/heat?format=csv")
+        assert refused.status_code == 429
+        assert "Слишком много выгрузок" in refused.get_data(as_text=True)
+        assert int(refused.headers["Retry-After"]) > 0
+        assert client.get("/dialogue?format=json").status_code == 429
+        for page in ("/dialogue", "/dialogue/print", "/dialogue/heat", "/dialogue/growth.svg"):
+            assert client.get(page).status_code == 200, page
+        other = client.get("/dialogue/heat?format=csv", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert other.status_code == 200  # another address has its own count
+    finally:
+        app.extensions["munnav"].close()
