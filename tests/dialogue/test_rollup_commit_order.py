@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select, text
 
-from ingest import migrate
-from ingest.database import make_engine
 from search_app.dialogue import rollups
 from search_app.dialogue.tables import ALL_REGIONS, search_daily, search_events
 
-pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-def pg(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    migrate.prepare(engine)
-    yield engine
-    engine.dispose()
+# PostgreSQL only: on SQLite the open insert holds the one write lock, and no later id can commit.
+pytestmark = [pytest.mark.postgresql, pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)]
 
 
 def _event(conn: Connection, searches: int) -> int:
@@ -41,7 +31,8 @@ def _waits_for_a_lock(engine: Engine) -> bool:
         return bool(conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")))
 
 
-def test_an_event_committed_after_a_later_one_is_rolled_up(pg: Engine) -> None:
+def test_an_event_committed_after_a_later_one_is_rolled_up(db: Engine) -> None:
+    pg = db
     slow = pg.connect()
     slow_tx = slow.begin()
     first = _event(slow, 1)  # takes id 1 and holds its transaction open
