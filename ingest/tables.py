@@ -123,3 +123,17 @@ query_log_clients = Table(
     Column("text", Text, primary_key=True),
     Column("client", String(64), primary_key=True),
 )
+
+# Flood caps shared by every process and host (``search_app.flood_counts``, migration 0012): how much
+# one client counted in a window. ``client`` is the salted hash of its address (never the address);
+# ``counter`` a digest of one query, or the client's total, or its queries new to the log.
+# Rows of windows that are over are deleted.
+flood_counts = Table(
+    "flood_counts",
+    metadata,
+    Column("period", Integer, primary_key=True),  # the window's number: UNIX time // window length
+    Column("client", String(64), primary_key=True),
+    Column("counter", String(32), primary_key=True),
+    Column("count", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)

@@ -280,7 +280,7 @@ class SearchEngine:
         vocabulary = self.vocabulary()
         words = text.split()
         items = self._act_suggestions(words[-1], vocabulary)
-        items += [{"text": q, "kind": "query", "id": ""} for q in self.query_log.popular(text, max(1, limit // 2))]
+        items += [{"text": q, "kind": "query", "id": ""} for q in self.recorder.popular(text, max(1, limit // 2))]
         completed = text
         if self._unfinished(words[-1]):
             for word in self._completions(words[-1], vocabulary):

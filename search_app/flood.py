@@ -1,13 +1,16 @@
 """Flood capping shared by the search log and autocomplete: how much one client may count.
 
 A client is a salted hash of its address (``client_key``): the address itself
-is never kept, and the hash lives only in memory here and, for autocomplete's
-count of distinct clients, in the query log. Within a window a client counts
-at most ``per_query`` times for one query and ``per_client`` times in all, and
-may bring at most ``new_queries`` queries nobody else typed; beyond that its
+is never kept. Within a window a client counts at most ``per_query`` times for
+one query and ``per_client`` times in all, and may bring at most
+``new_queries`` queries the query log does not know yet; beyond that its
 searches are still answered, only not counted.
-"""
 
+The caps hold across processes and hosts through counters in the store
+(``search_app.flood_counts``), checked when a process flushes its logs.
+``FloodGuard`` is the first line in front of them, in one process's memory:
+it turns a flooder away at once, so its searches do not even wait for a flush.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -34,7 +37,6 @@ def client_key(salt: bytes, address: str) -> str:
 class _Window:
     started: float
     total: int = 0
-    new: int = 0
     queries: Counter[str] = field(default_factory=Counter)
 
 
@@ -42,11 +44,10 @@ class FloodGuard:
     """Counts per client and window, in memory (per process), bounded to ``TRACKED_CLIENTS`` clients."""
 
     def __init__(self, window: float = WINDOW_SECONDS, per_query: int = PER_QUERY, per_client: int = PER_CLIENT,
-                 new_queries: int = NEW_QUERIES, clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.window = window
         self.per_query = per_query
         self.per_client = per_client
-        self.new_queries = new_queries
         self._clock = clock
         self._windows: OrderedDict[str, _Window] = OrderedDict()
         self._lock = threading.Lock()
@@ -59,15 +60,6 @@ class FloodGuard:
                 return False
             w.total += 1
             w.queries[query] += 1
-            return True
-
-    def may_add_new(self, client: str) -> bool:
-        """Whether ``client`` may still bring a query the log does not know yet (counts it if so)."""
-        with self._lock:
-            w = self._window(client)
-            if w.new >= self.new_queries:
-                return False
-            w.new += 1
             return True
 
     def _window(self, client: str) -> _Window:

@@ -80,8 +80,9 @@ class QueryLog:
             self._flushes += 1
             prune = self._flushes % PRUNE_EVERY == 0
         if pending:
+            # Sorted: processes flushing at once lock the rows in one order (no deadlock on PostgreSQL).
             rows = [{"text": key, "count": count, "hits": hits, "last_seen": seen}
-                    for key, (count, hits, seen, _clients) in pending.items()]
+                    for key, (count, hits, seen, _clients) in sorted(pending.items())]
             with self._engine.begin() as conn:
                 conn.execute(self._upsert, rows)
                 self._count_clients(conn, {key: v[3] for key, v in pending.items() if v[3]})
@@ -92,10 +93,10 @@ class QueryLog:
         """Add the clients of each query until it has ``MIN_CLIENTS``; then its hashes are dropped."""
         q, qc = query_log.c, query_log_clients.c
         texts = [t for t, in conn.execute(
-            select(q.text).where(q.text.in_(list(clients)), q.clients < MIN_CLIENTS))]
+            select(q.text).where(q.text.in_(list(clients)), q.clients < MIN_CLIENTS).order_by(q.text))]
         if not texts:
             return
-        conn.execute(self._add_client, [{"text": t, "client": c} for t in texts for c in clients[t]])
+        conn.execute(self._add_client, [{"text": t, "client": c} for t in texts for c in sorted(clients[t])])
         counts = conn.execute(
             select(qc.text, func.count()).where(qc.text.in_(texts)).group_by(qc.text)).all()
         for text, n in counts:

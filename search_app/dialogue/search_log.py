@@ -52,30 +52,30 @@ class SearchLog:
                  now: Callable[[], dt.datetime] = utc_now) -> None:
         self._engine = engine
         self._topic_of = lru_cache(maxsize=8192)(topic_of)
-        self._now = now
+        self.now = now
         self._pending: dict[Key, list[int]] = {}  # key -> [searches, results, clicks]
         self._count = 0
         self._lock = threading.Lock()
         self._flushed_at = time.monotonic()
 
     def record(self, query: str, results: int, corrected: str = "",
-               filters: Sequence[tuple[str, str]] = ()) -> None:
-        """Count one search (``query`` as typed; ``corrected`` when the speller changed it)."""
+               filters: Sequence[tuple[str, str]] = (), at: dt.datetime | None = None) -> None:
+        """Count one search (``query`` as typed; ``corrected`` when the speller changed it; ``at``: when, if not now)."""
         text = clean_query(query)
         if text is None:
             return
         fixed = clean_query(corrected) or ""
         region = next((v for f, v in filters if f == "regions"), "")[:200]
         topic = self._topic_of(fixed or text) or ""
-        key = (minute_of(self._now()), text, "" if fixed == text else fixed, facets_text(filters), region, topic, "")
+        key = (minute_of(at or self.now()), text, "" if fixed == text else fixed, facets_text(filters), region, topic, "")
         self._add(key, 1, results, 0)
 
-    def record_click(self, query: str, doc_id: str) -> None:
+    def record_click(self, query: str, doc_id: str, at: dt.datetime | None = None) -> None:
         """Count a result of ``query`` opened."""
         text = clean_query(query)
         if text is None or not doc_id:
             return
-        key = (minute_of(self._now()), text, "", "", "", self._topic_of(text) or "", doc_id[:300])
+        key = (minute_of(at or self.now()), text, "", "", "", self._topic_of(text) or "", doc_id[:300])
         self._add(key, 0, 0, 1)
 
     def _add(self, key: Key, searches: int, results: int, clicks: int) -> None:
@@ -108,6 +108,6 @@ class SearchLog:
 
     def prune(self, keep_days: int) -> int:
         """Delete events older than ``keep_days`` (the daily rollups keep their counts)."""
-        cutoff = minute_of(self._now() - dt.timedelta(days=keep_days))
+        cutoff = minute_of(self.now() - dt.timedelta(days=keep_days))
         with self._engine.begin() as conn:
             return conn.execute(delete(search_events).where(search_events.c.minute < cutoff)).rowcount or 0
