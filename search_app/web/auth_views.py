@@ -39,7 +39,7 @@ def login() -> Response | str:
         return redirect_back(url_for("account.profile"))
     form = SignInForm()
     if form.is_submitted():
-        with limit(SIGNIN_RATE, scope="signin-address"), \
+        with limit(SIGNIN_RATE, scope="signin-address", shared=True), \
                 limit(SIGNIN_EMAIL_RATE, key=lambda: (request.form.get("email") or "").strip().lower(),
                       scope="signin-email"):
             error = None
@@ -154,7 +154,7 @@ def external_begin(name: str) -> Response:
 @bp.get("/login/<name>/callback")
 def external_finish(name: str) -> Response | tuple[str, int]:
     method = external_methods().get(name) or abort(404)
-    with limit(SIGNIN_RATE, scope="signin-address"):
+    with limit(SIGNIN_RATE, scope="signin-address", shared=True):
         try:
             user = sign_in_external(accounts(), method.finish())
         except SignInFailed as exc:

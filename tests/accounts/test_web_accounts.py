@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from search_app.accounts import links
-from search_app.accounts.service import AccountService, ExternalIdentity
+from search_app.accounts.service import AccountService, ExternalIdentity, SignInFailed
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, make_app, sign_in
 
 LINK_RE = re.compile(r"http://localhost(/\S+)")
@@ -218,3 +218,23 @@ def test_an_external_sign_in_method_plugs_in_without_touching_services(app: Flas
     assert "Войти через ЕСИА" in client.get("/login").get_data(as_text=True)
     response = client.get("/login/esia", follow_redirects=True)
     assert response.status_code == 200 and ROLE_EMAILS["lawyer"] in response.get_data(as_text=True)
+
+
+def test_password_and_external_sign_in_share_one_counter_per_address(app: Flask, people) -> None:
+    from search_app.web import signin_methods
+
+    class Refusing:
+        name, label = "esia", "Войти через ЕСИА"
+
+        def begin(self, callback_url: str):  # noqa: ANN202
+            raise AssertionError("not used")
+
+        def finish(self) -> ExternalIdentity:
+            raise SignInFailed("Вход через ЕСИА не подтверждён.")
+
+    signin_methods.register(app, Refusing())
+    client = app.test_client()
+    for i in range(5):
+        assert sign_in(client, f"guess{i}@example.ru", "wrong password").status_code == 400
+    callbacks = [client.get("/login/esia/callback?code=x").status_code for _ in range(6)]
+    assert callbacks[-1] == 429 and 429 not in callbacks[:5]  # 5 + 5 attempts, then the address waits
