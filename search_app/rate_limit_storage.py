@@ -16,10 +16,9 @@ from typing import Any
 
 from limits.storage import Storage
 from sqlalchemy import Column, Engine, Float, Integer, String, Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from ingest.database import metadata
+from ingest.database import metadata, upsert_insert
 
 SCHEME = "munnav-db"
 
@@ -46,16 +45,13 @@ class DatabaseStorage(Storage):
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
         return SQLAlchemyError
 
-    def _insert(self) -> Any:
-        return (postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert)(rate_limit_counters)
-
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add ``amount``; a missing or expired counter starts again with a new expiry."""
         now = time.time()
         t = rate_limit_counters
         with self.engine.begin() as conn:
             conn.execute(delete(t).where(t.c.key == key, t.c.expires_at <= now))
-            stmt = self._insert().values(key=key, count=amount, expires_at=now + expiry)
+            stmt = upsert_insert(self.engine, t).values(key=key, count=amount, expires_at=now + expiry)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[t.c.key], set_={"count": t.c.count + amount},
             ).returning(t.c.count)
