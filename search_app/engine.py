@@ -17,7 +17,7 @@ from ingest.clock import today
 from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.store import Store, Stored
-from search_app.analysis.analyzer import Analyzer, get_analyzer
+from search_app.analysis.analyzer import SYNONYMS_CHECK_SECONDS, Analyzer, get_analyzer
 from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query, with_common_words
 from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
@@ -47,6 +47,7 @@ from search_app.settings import data_dir as default_data_dir
 from search_app.spelling.layout import switch_layout
 from search_app.spelling.speller import Speller, max_edits
 from search_app.spelling.vocabulary import Vocabulary
+from search_app.synonym_dictionaries import StoreDictionaries
 
 INDEX_BATCH = 1000  # documents per store transaction
 # Documents per index writer session (one commit). Each commit leaves a segment and
@@ -72,10 +73,16 @@ class ImportReport:
 
 
 class SearchEngine:
-    def __init__(self, store: Store, backend: SearchBackend, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self, store: Store, backend: SearchBackend, analyzer: Analyzer | None = None,
+        synonyms_check: float = SYNONYMS_CHECK_SECONDS, clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.backend = backend
         self.analyzer = analyzer or get_analyzer()
+        # The analyzer expands with the store's edited dictionaries, checked every ``synonyms_check`` s.
+        self.dictionaries = StoreDictionaries(store.engine)
+        self.analyzer.follow(self.dictionaries, synonyms_check, clock)
         self._speller: Speller | None = None
         self._vocabulary: tuple[object, Vocabulary] | None = None
         self._recorder: SearchRecorder | None = None
@@ -93,6 +100,7 @@ class SearchEngine:
 
     def close(self) -> None:
         self.flush_logs()
+        self.analyzer.unfollow(self.dictionaries)
         self.backend.close()
         self.store.close()
 
@@ -405,14 +413,15 @@ class SearchEngine:
                     acts.update(cited_numbers((doc,)))
                 yield doc
 
-        prepared = parallel_index_documents(
-            self._with_citations(noted(), indexed_as), self.analyzer, finish=self.backend.prepare
-        )
         total = 0
-        while (first := next(prepared, None)) is not None:
-            n = self.backend.index(chain([first], islice(prepared, INDEX_COMMIT - 1)))
-            self.store.clear_pending([ids.popleft() for _ in range(n)])
-            total += n
+        with self.analyzer.pinned():
+            prepared = parallel_index_documents(
+                self._with_citations(noted(), indexed_as), self.analyzer, finish=self.backend.prepare
+            )
+            while (first := next(prepared, None)) is not None:
+                n = self.backend.index(chain([first], islice(prepared, INDEX_COMMIT - 1)))
+                self.store.clear_pending([ids.popleft() for _ in range(n)])
+                total += n
         if acts:
             self._reindex_citing(acts, indexed_as)
         return total
@@ -472,7 +481,7 @@ class SearchEngine:
         snapshot, so a crawl writing meanwhile cannot make the count disagree;
         what it writes stays pending and is indexed into the new index.
         """
-        with self.store.writer_lock(on_wait):
+        with self.store.writer_lock(on_wait), self.analyzer.pinned():
             with self.store.snapshot() as snapshot:
                 pending = snapshot.pending_ids()  # stored before the snapshot: in the rebuilt index
                 expected = snapshot.count()

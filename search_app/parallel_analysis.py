@@ -20,7 +20,7 @@ from itertools import chain, islice
 from typing import Any
 
 from ingest.document import Document
-from search_app.analysis.analyzer import Analyzer, get_analyzer
+from search_app.analysis.analyzer import Analyzer, SynonymsState, get_analyzer
 from search_app.backends.base import unchanged
 from search_app.index_document import build_index_document
 
@@ -49,8 +49,9 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="munnav-parent-watch", daemon=True).start()
 
 
-def _build_chunk(docs: list[Document], finish: Finish) -> list[dict[str, Any]]:
+def _build_chunk(docs: list[Document], finish: Finish, synonyms: SynonymsState) -> list[dict[str, Any]]:
     analyzer = get_analyzer()
+    analyzer.use_synonyms(synonyms)  # the parent's dictionary (the files overlaid by the store's edits)
     return [finish(build_index_document(d, analyzer)) for d in docs]
 
 
@@ -74,10 +75,11 @@ def index_documents(
         yield from (finish(build_index_document(d, analyzer)) for d in chain(head, it))
         return
     pool = _pool(workers)
+    synonyms = analyzer.synonyms_state()
     pending: deque[Future[list[dict[str, Any]]]] = deque()
     source = chain(head, it)
     while chunk := list(islice(source, CHUNK)):
-        pending.append(pool.submit(_build_chunk, chunk, finish))
+        pending.append(pool.submit(_build_chunk, chunk, finish, synonyms))
         if len(pending) >= IN_FLIGHT * workers:
             yield from pending.popleft().result()
     while pending:

@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, str] = {
     "document.override_keep": "Исправление оставлено вместо нового значения источника",
     "document.override_drop": "Возвращено значение источника",
     "synonyms.apply": "Синонимы применены",
+    "synonyms.reset": "Синонимы возвращены к поставляемым",
 }
 
 

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import compress
 from pathlib import Path
+from typing import Protocol
 
 from search_app.analysis.lemmatizer import Lemmatizer
-from search_app.analysis.synonyms import LemmaSeq, SynonymMap, expand_lemmas, read_synonym_files
+from search_app.analysis.synonyms import (
+    LemmaSeq,
+    SynonymMap,
+    SynonymRule,
+    dictionary_rules,
+    dictionary_texts,
+    expand_lemmas,
+)
 from search_app.analysis.tokenizer import Token, token_texts, tokenize
 
 DEFAULT_SYNONYMS_DIR = Path(__file__).resolve().parents[2] / "synonyms"
+# How often a process asks the store whether the dictionaries were edited: an
+# edit reaches every process within this many seconds, a search pays one cheap
+# query at most this often.
+SYNONYMS_CHECK_SECONDS = 5.0
+
+
+class DictionarySource(Protocol):
+    """Where the edited dictionaries come from (the store: ``synonym_dictionaries.StoreDictionaries``)."""
+
+    def version(self) -> int | None:
+        """Moves whenever a dictionary is edited or reset; None: unknown now (keep the map in service)."""
+        ...
+
+    def state(self) -> tuple[int, Mapping[str, str]]:
+        """The version and the edited dictionaries (name → text)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SynonymsState:
+    """The edits a dictionary was built with (picklable: analysis workers get it with their work)."""
+
+    version: int = 0
+    overrides: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +77,7 @@ class Analyzer:
     """Tokenize, lemmatize and expand synonyms; identical for every backend."""
 
     def __init__(self, synonyms_dir: Path | None = None) -> None:
-        self.synonyms_dir = synonyms_dir or Path(
-            os.environ.get("MUNNAV_SYNONYMS_DIR", str(DEFAULT_SYNONYMS_DIR))
-        )
+        self.synonyms_dir = synonyms_dir or default_synonyms_dir()
         self._lemmatizer = Lemmatizer()
         # Token text → (lemma, stop word?): every token is analysed once per process.
         self._token_cache: dict[str, tuple[str, bool]] = {}
@@ -56,6 +87,16 @@ class Analyzer:
         # Token text → lemma, stop words included: what snippets test each token by.
         self._lemma_of = _Memo(lambda token: self.token_lemma(token)[0])
         self._function_words: dict[str, bool] = {}
+        # The synonym dictionaries: files overlaid by the edits of ``_state``; the
+        # map is rebuilt when a check of ``_source`` finds another version.
+        self._state = SynonymsState()
+        self._map: SynonymMap | None = None
+        self._source: DictionarySource | None = None
+        self._interval = SYNONYMS_CHECK_SECONDS
+        self._clock: Callable[[], float] = time.monotonic
+        self._next_check = 0.0
+        self._pins = 0
+        self._refreshing = threading.Lock()
 
     def lemma(self, token: str) -> str:
         return self._lemmatizer.lemma(token)
@@ -130,14 +171,102 @@ class Analyzer:
         self._token_cache[token] = analysed
         return analysed
 
-    @cached_property
+    # -- synonyms ----------------------------------------------------------
+
+    @property
     def synonyms(self) -> SynonymMap:
-        rules = read_synonym_files(self.synonyms_dir) if self.synonyms_dir.is_dir() else []
-        return SynonymMap.build(rules, self.lemmas)
+        """The synonym map in service: the files, with the edits the store held at
+        the last check (a check at most every ``interval`` seconds)."""
+        self._check_if_due()
+        smap = self._map
+        if smap is None:
+            smap = self._map = SynonymMap.build(self.synonym_rules(), self.lemmas)
+        return smap
+
+    def dictionary_texts(self) -> dict[str, str]:
+        """Every dictionary in service by name (the shipped files, overlaid by the edits)."""
+        self._check_if_due()
+        return dictionary_texts(self.synonyms_dir, dict(self._state.overrides))
+
+    def _check_if_due(self) -> None:
+        if self._source is not None and not self._pins and self._clock() >= self._next_check:
+            self.refresh_synonyms()
+
+    def synonym_rules(self) -> list[SynonymRule]:
+        return dictionary_rules(self.dictionary_texts())
+
+    def follow(self, source: DictionarySource | None, interval: float = SYNONYMS_CHECK_SECONDS,
+               clock: Callable[[], float] = time.monotonic) -> None:
+        """Take the edited dictionaries from ``source`` (checked at the next use, then at
+        most every ``interval`` seconds of ``clock``); None: the files alone."""
+        with self._refreshing:
+            self._source, self._interval, self._clock = source, interval, clock
+            self._next_check = float("-inf")
+            if source is None:
+                self._use(SynonymsState())
+
+    def unfollow(self, source: DictionarySource) -> None:
+        """Back to the files alone, if ``source`` is the one followed (its store is closing)."""
+        if self._source is source:
+            self.follow(None)
+
+    def refresh_synonyms(self) -> None:
+        """Ask the source now; rebuild the map if the edits changed. A thread that finds
+        another one asking goes on with the map in service."""
+        if not self._refreshing.acquire(blocking=False):
+            return
+        try:
+            source = self._source
+            if source is None:
+                return
+            self._next_check = self._clock() + self._interval
+            version = source.version()
+            if version is None or version == self._state.version:
+                return
+            # version first: an edit landing between the two reads only makes the next check rebuild again
+            version, overrides = source.state()
+            self._use(SynonymsState(version, tuple(sorted(overrides.items()))))
+        finally:
+            self._refreshing.release()
+
+    def synonyms_state(self) -> SynonymsState:
+        """The edits the map in service was built with (for analysis workers)."""
+        self.synonyms  # noqa: B018 - the check, if due
+        return self._state
+
+    def use_synonyms(self, state: SynonymsState) -> None:
+        """Expand with the files overlaid by ``state`` (an analysis worker: its parent's dictionary)."""
+        self._use(state)
+
+    def _use(self, state: SynonymsState) -> None:
+        if state.overrides != self._state.overrides:
+            # built before either is replaced: a search never sees one state with the other's map
+            texts = dictionary_texts(self.synonyms_dir, dict(state.overrides))
+            smap = SynonymMap.build(dictionary_rules(texts), self.lemmas)
+            self._state, self._map = state, smap
+        else:
+            self._state = state
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[SynonymsState]:
+        """One dictionary for a whole write session (an import, a reindex): the edits seen
+        at its start, not one that lands midway (an index built with two dictionaries
+        would hold some multi-word sequences for part of its documents)."""
+        state = self.synonyms_state()
+        self._pins += 1
+        try:
+            yield state
+        finally:
+            self._pins -= 1
 
     def expand(self, lemmas: list[str]) -> list[tuple[LemmaSeq, set[LemmaSeq]]]:
         """Greedy longest-match synonym expansion of a lemma sequence (``synonyms.expand_lemmas``)."""
         return expand_lemmas(self.synonyms, lemmas)
+
+
+def default_synonyms_dir() -> Path:
+    """The shipped dictionaries: ``MUNNAV_SYNONYMS_DIR``, else the project's ``synonyms/``."""
+    return Path(os.environ.get("MUNNAV_SYNONYMS_DIR", str(DEFAULT_SYNONYMS_DIR)))
 
 
 _shared: Analyzer | None = None
@@ -152,3 +281,11 @@ def get_analyzer() -> Analyzer:
             if _shared is None:
                 _shared = Analyzer()
     return _shared
+
+
+def analyzer_for(synonyms_dir: Path | None) -> Analyzer:
+    """The process-wide analyzer, unless ``synonyms_dir`` names other files than it
+    reads: then an analyzer of its own (an app configured with ``SYNONYMS_DIR``)."""
+    if synonyms_dir is None or synonyms_dir.resolve() == default_synonyms_dir().resolve():
+        return get_analyzer()
+    return Analyzer(synonyms_dir)

@@ -7,7 +7,7 @@ Terms are stored as lemma sequences so matching is morphology-aware.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,11 +41,21 @@ def parse_synonym_lines(lines: Iterable[str], source: str = "") -> list[SynonymR
 
 
 def read_synonym_files(directory: Path) -> list[SynonymRule]:
-    rules: list[SynonymRule] = []
-    for path in sorted(directory.glob("*.txt")):
-        with path.open(encoding="utf-8") as handle:
-            rules.extend(parse_synonym_lines(handle, path.name))
-    return rules
+    return dictionary_rules(dictionary_texts(directory))
+
+
+def dictionary_texts(directory: Path, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every dictionary by name: the files of ``directory`` (the shipped defaults),
+    each replaced by its edited text in ``overrides`` (name → text), which may add names."""
+    files = sorted(directory.glob("*.txt")) if directory.is_dir() else []
+    texts = {path.name: path.read_text(encoding="utf-8") for path in files}
+    texts.update(overrides or {})
+    return dict(sorted(texts.items()))
+
+
+def dictionary_rules(texts: Mapping[str, str]) -> list[SynonymRule]:
+    """The rules of the dictionaries ``texts`` (name → text), in name order."""
+    return [rule for name in sorted(texts) for rule in parse_synonym_lines(texts[name].splitlines(), name)]
 
 
 def _terms(part: str) -> tuple[str, ...]:

@@ -53,7 +53,7 @@ from search_app.backends.es_index import (
     to_es_source,
 )
 from search_app.backends.es_query import parse_facets, search_body, terms_page_body, vocabulary_body
-from search_app.backends.es_synonyms import rules_from_files
+from search_app.backends.es_synonyms import rules_in_service
 
 REQUEST_TIMEOUT = 5.0  # web requests: fail fast, the page shows 503
 BATCH_TIMEOUT = 300.0  # bulk loads, index creation, alias swaps
@@ -342,7 +342,7 @@ class ElasticBackend:
     # -- synonyms --------------------------------------------------------
 
     def synonym_rules(self) -> list[dict[str, Any]]:
-        return rules_from_files(self._analyzer or get_analyzer())
+        return rules_in_service(self._analyzer or get_analyzer())
 
     def put_synonyms(self) -> int:
         """Upload the lemma-form synonyms set; ES reloads search analyzers itself."""

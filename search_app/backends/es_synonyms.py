@@ -1,8 +1,9 @@
-"""Synonym rules for Elasticsearch in LEMMA form, generated from ``synonyms/*.txt``.
+"""Synonym rules for Elasticsearch in LEMMA form, from the dictionaries in service.
 
 The lemma fields hold pymorphy3 lemmas, so the search-time ``synonym_graph``
 filter must see rules written in lemmas too. They come from the same files
-and the same analysis function as the Python query expansion (STYLE rule 4).
+and the same analysis function as the Python query expansion (STYLE rule 4):
+``synonyms/*.txt`` overlaid by the dictionaries edited in the console.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from search_app.analysis.analyzer import Analyzer
-from search_app.analysis.synonyms import SynonymRule, read_synonym_files
+from search_app.analysis.synonyms import SynonymRule
 
 Analyze = Callable[[str], list[str]]
 
@@ -52,8 +53,7 @@ def lemma_synonym_rules(rules: Iterable[SynonymRule], analyze: Analyze) -> list[
     return out
 
 
-def rules_from_files(analyzer: Analyzer) -> list[dict[str, Any]]:
-    """Lemma-form rules from the analyzer's own ``synonyms/`` directory."""
-    directory = analyzer.synonyms_dir
-    rules = read_synonym_files(directory) if directory.is_dir() else []
-    return lemma_synonym_rules(rules, analyzer.lemmas)
+def rules_in_service(analyzer: Analyzer) -> list[dict[str, Any]]:
+    """Lemma-form rules of the dictionaries the analyzer expands with: its ``synonyms/``
+    files overlaid by the edits kept in the store (the same view as query expansion)."""
+    return lemma_synonym_rules(analyzer.synonym_rules(), analyzer.lemmas)

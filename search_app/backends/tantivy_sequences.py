@@ -28,7 +28,6 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import compress
 from pathlib import Path
 from typing import Protocol
@@ -109,10 +108,18 @@ class IndexedSequences:
         return text + run if text else run[1:]
 
 
-@cache
+_indexed: tuple[object, IndexedSequences] | None = None
+
+
 def indexed_sequences() -> IndexedSequences:
-    """The dictionary's sequences, from the process-wide analyzer (what indexing uses)."""
-    return IndexedSequences(get_analyzer().synonyms.sequences())
+    """The dictionary's sequences, from the process-wide analyzer (what indexing uses);
+    computed again when the analyzer's map changes (an edit in the console)."""
+    global _indexed
+    smap = get_analyzer().synonyms
+    cached = _indexed
+    if cached is None or cached[0] is not smap:
+        cached = _indexed = (smap, IndexedSequences(smap.sequences()))
+    return cached[1]
 
 
 NO_SEQUENCES = IndexedSequences(frozenset())

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from search_app.analysis.analyzer import SYNONYMS_CHECK_SECONDS
 from search_app.settings import SETTINGS, data_dir
 from search_app.web.login import COOKIE_DEFAULTS
 
@@ -33,7 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None → MUNNAV_SECRET_KEY / generated once and kept in the database
     "SMTP_URL": None,  # None → MUNNAV_SMTP_URL / messages go to the log
     "RATELIMIT_STORAGE_URI": None,  # None → the database; or memcached://…, redis://…
-    "SYNONYMS_DIR": None,  # None → the analyzer's synonyms/ (MUNNAV_SYNONYMS_DIR); the console edits these files
+    # The shipped dictionaries (None → synonyms/, or MUNNAV_SYNONYMS_DIR); edits in the console are
+    # kept in the database and override them on every process, which checks for edits this often:
+    "SYNONYMS_DIR": None,
+    "SYNONYMS_CHECK_SECONDS": SYNONYMS_CHECK_SECONDS,
+    "SYNONYMS_CLOCK": None,  # None → time.monotonic (tests pass their own)
     "SOURCES_FILE": None,  # None → ingest/sources.toml (the registry the console shows)
 }
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import atexit
 import threading
+import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
 from ingest.document import Document
 from ingest.store import Store
+from search_app.analysis.analyzer import SYNONYMS_CHECK_SECONDS, Analyzer, analyzer_for
 from search_app.backends.factory import make_backend
 from search_app.engine import SearchEngine
+from search_app.synonym_dictionaries import StoreDictionaries
 from search_app.web.act_index import ActIndex
 
 EXTENSION = "munnav"
@@ -25,10 +29,19 @@ class EngineHolder:
     The store's database engine is the one every service of the app uses.
     """
 
-    def __init__(self, data_dir: Path, elasticsearch_url: str | None, database_url: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, elasticsearch_url: str | None, database_url: str | None = None,
+        synonyms_dir: Path | None = None, synonyms_check: float = SYNONYMS_CHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.data_dir = data_dir
         self.elasticsearch_url = elasticsearch_url
         self.database_url = database_url
+        self.synonyms_dir = synonyms_dir
+        self.synonyms_check = synonyms_check
+        self.clock = clock
+        self._analyzer: Analyzer | None = None
+        self._dictionaries: StoreDictionaries | None = None
         self._store: Store | None = None
         self._engine: SearchEngine | None = None
         self._acts: ActIndex | None = None
@@ -42,13 +55,28 @@ class EngineHolder:
     def _open_store(self) -> Store:
         if self._store is None:
             self._store = Store(self.database_url) if self.database_url else Store.open(self.data_dir)
+            # every page that analyses (dialogue topics too) expands with the store's dictionaries
+            self._dictionaries = StoreDictionaries(self._store.engine)
+            self._open_analyzer().follow(self._dictionaries, self.synonyms_check, self.clock)
         return self._store
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The app's analyzer: the process-wide one, unless ``SYNONYMS_DIR`` names other files."""
+        with self._lock:
+            return self._open_analyzer()
+
+    def _open_analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = analyzer_for(self.synonyms_dir)
+        return self._analyzer
 
     @property
     def engine(self) -> SearchEngine:
         with self._lock:
             if self._engine is None:
-                self._engine = SearchEngine(self._open_store(), make_backend(self.data_dir, self.elasticsearch_url))
+                self._engine = SearchEngine(self._open_store(), make_backend(self.data_dir, self.elasticsearch_url),
+                                            self._open_analyzer(), self.synonyms_check, self.clock)
             return self._engine
 
     def acts(self) -> ActIndex:
@@ -68,6 +96,8 @@ class EngineHolder:
 
     def close(self) -> None:
         with self._lock:
+            if self._analyzer is not None and self._dictionaries is not None:
+                self._analyzer.unfollow(self._dictionaries)
             if self._engine is not None:
                 self._engine.close()  # closes the store too
             elif self._store is not None:
@@ -78,8 +108,11 @@ class EngineHolder:
 
 
 def init_app(app: Flask) -> None:
+    synonyms_dir = app.config.get("SYNONYMS_DIR")
     holder = EngineHolder(
-        Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"], app.config.get("DATABASE_URL")
+        Path(app.config["DATA_DIR"]), app.config["ELASTICSEARCH_URL"], app.config.get("DATABASE_URL"),
+        Path(synonyms_dir) if synonyms_dir else None, float(app.config["SYNONYMS_CHECK_SECONDS"]),
+        app.config.get("SYNONYMS_CLOCK") or time.monotonic,
     )
     app.extensions[EXTENSION] = holder
     # Any server that ends the interpreter normally (flask run, werkzeug) keeps its counts too;

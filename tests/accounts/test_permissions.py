@@ -80,6 +80,9 @@ MATRIX: list[tuple[str, str, str, dict, dict[str, int]]] = [
     ("GET", "/editor/synonyms/", "/editor/synonyms/", {}, EDITORS),
     ("GET", "/editor/synonyms/<name>", "/editor/synonyms/municipal.txt", {}, EDITORS),
     ("POST", "/editor/synonyms/<name>", "/editor/synonyms/municipal.txt", {"text": "Плохо"}, row(302, 403, 403, 400, 403)),
+    ("GET", "/editor/synonyms/<name>/history", "/editor/synonyms/municipal.txt/history", {}, EDITORS),
+    ("POST", "/editor/synonyms/<name>/reset", "/editor/synonyms/municipal.txt/reset", {},
+     row(302, 403, 403, 302, 403)),  # unconfirmed: back to the history page, nothing reset
     ("GET", "/admin/", "/admin/", {}, ADMINS),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{pending}", {}, ADMINS),
     ("POST", "/admin/users/<int:user_id>/roles", "/admin/users/{pending}/roles", {"roles": "official"}, row(302, 403, 403, 403, 302)),

@@ -1,4 +1,4 @@
-"""The synonyms editor: line-numbered validation, expansion preview, apply to a dictionary copy."""
+"""The synonyms editor: line-numbered validation, expansion preview, apply to the store (files untouched)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from search_app.query import SearchQuery
 from search_app.synonyms_editor import LineError, validate
 from search_app.web import create_app
+from search_app.web.engine_ext import get_engine
 from tests.accounts.conftest import PASSWORD, ROLE_EMAILS, csrf_token, sign_in
 
 PROJECT_SYNONYMS = Path(__file__).resolve().parents[2] / "synonyms"
@@ -98,7 +100,14 @@ def test_preview_then_apply(syn_app: Flask) -> None:
     assert "жилищный коммунальный хозяйство" in after and "жилищный коммунальный хозяйство" not in before
     unconfirmed = client.post("/editor/synonyms/municipal.txt", data={"csrf_token": token, "text": text, "apply": "1"})
     assert unconfirmed.status_code == 400 and "коммуналка => жилищно" not in path.read_text(encoding="utf-8")
+    shipped = path.read_text(encoding="utf-8")
     applied = client.post("/editor/synonyms/municipal.txt",
                           data={"csrf_token": token, "text": text, "apply": "1", "confirm": "y"})
     assert applied.status_code == 302
-    assert path.read_text(encoding="utf-8").endswith("коммуналка => жилищно-коммунальное хозяйство\n")
+    assert path.read_text(encoding="utf-8") == shipped  # the shipped file stays; the edit is in the store
+    page = client.get("/editor/synonyms/municipal.txt").get_data(as_text=True)
+    assert "не позже чем через 5 с" in page and "после перезапуска" not in page
+    assert "коммуналка =&gt; жилищно-коммунальное хозяйство" in page and "правлен в консоли" in page
+    with syn_app.app_context():
+        plan = get_engine().plan(SearchQuery(text="коммуналка"))
+    assert ("жилищный", "коммунальный", "хозяйство") in plan.parsed.clauses[0].alternatives
