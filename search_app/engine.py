@@ -17,7 +17,7 @@ from ingest.clock import today
 from ingest.document import Document
 from ingest.outcome import Outcome
 from ingest.store import Store, Stored
-from search_app.analysis.analyzer import SYNONYMS_CHECK_SECONDS, Analyzer, get_analyzer
+from search_app.analysis.analyzer import Analyzer, get_analyzer
 from search_app.analysis.query_parser import Clause, ParsedQuery, parse_query, with_common_words
 from search_app.analysis.tokenizer import normalize
 from search_app.backends.base import BackendHits, SearchBackend, SearchPlan
@@ -44,6 +44,7 @@ from search_app.query_log import QueryLog
 from search_app.ranking import COMMON_WORD_SHARE, RELAX_BELOW, TEXT_FIELDS
 from search_app.search_recorder import SearchRecorder
 from search_app.settings import data_dir as default_data_dir
+from search_app.settings import synonyms_check_seconds
 from search_app.spelling.layout import switch_layout
 from search_app.spelling.speller import Speller, max_edits
 from search_app.spelling.vocabulary import Vocabulary
@@ -75,14 +76,16 @@ class ImportReport:
 class SearchEngine:
     def __init__(
         self, store: Store, backend: SearchBackend, analyzer: Analyzer | None = None,
-        synonyms_check: float = SYNONYMS_CHECK_SECONDS, clock: Callable[[], float] = time.monotonic,
+        synonyms_check: float | None = None, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.backend = backend
         self.analyzer = analyzer or get_analyzer()
-        # The analyzer expands with the store's edited dictionaries, checked every ``synonyms_check`` s.
+        # The analyzer expands with the store's edited dictionaries, checked every ``synonyms_check``
+        # seconds (None: ``MUNNAV_SYNONYMS_CHECK_SECONDS``).
         self.dictionaries = StoreDictionaries(store.engine)
-        self.analyzer.follow(self.dictionaries, synonyms_check, clock)
+        interval = synonyms_check_seconds() if synonyms_check is None else synonyms_check
+        self.analyzer.follow(self.dictionaries, interval, clock)
         self._speller: Speller | None = None
         self._vocabulary: tuple[object, Vocabulary] | None = None
         self._recorder: SearchRecorder | None = None

@@ -47,6 +47,11 @@ SETTINGS: dict[str, Setting] = {
         "Где хранить счётчики ограничений (memcached://…, redis://…); пусто — в базе данных "
         "проекта, общей для всех процессов (search_app/rate_limit_storage.py).",
     ),
+    "synonyms_check_seconds": Setting(
+        "MUNNAV_SYNONYMS_CHECK_SECONDS", "5",
+        "Как часто каждый процесс сверяет версию словарей синонимов в базе, секунд: правка из "
+        "консоли доходит до всех процессов и серверов не позже этого срока.",
+    ),
     "alerts_cron": Setting(
         "MUNNAV_ALERTS_CRON", "0 7 * * *",
         "Когда «munnav schedule» собирает письма по сохранённым поискам (cron, московское время).",
@@ -61,3 +66,15 @@ def setting(name: str) -> str:
 
 def data_dir() -> Path:
     return Path(setting("data_dir"))
+
+
+def synonyms_check_seconds() -> float:
+    """``MUNNAV_SYNONYMS_CHECK_SECONDS`` (a number ≥ 0), else the default."""
+    raw = setting("synonyms_check_seconds")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ValueError(f"MUNNAV_SYNONYMS_CHECK_SECONDS: ожидается число секунд, получено {raw!r}")
+    return value

@@ -16,6 +16,7 @@ from search_app.backends.base import SearchBackend
 from search_app.backends.index_dirs import KEEP_PREVIOUS
 from search_app.cli.errors import user_errors
 from search_app.engine import SearchEngine
+from search_app.settings import synonyms_check_seconds
 
 EXIT_FAILED = 1
 WAITING = "Идёт импорт или другая переиндексация: ждём её окончания…"
@@ -64,8 +65,10 @@ def reload_synonyms(backend: SearchBackend) -> str:
     put_synonyms = getattr(backend, "put_synonyms", None)
     if put_synonyms is None:
         return (
-            "встроенный движок читает synonyms/ при запуске: перезапустите `munnav serve`. "
-            "Многословные синонимы до `munnav reindex` ищутся по позициям слов (медленнее)."
+            f"встроенному движку перезагрузка не нужна: правки словарей из консоли (они хранятся в базе) "
+            f"все процессы подхватывают сами не позже чем через {synonyms_check_seconds():g} с; новые файлы "
+            f"synonyms/ — после перезапуска `munnav serve`. "
+            f"Многословные синонимы до `munnav reindex` ищутся по позициям слов (медленнее)."
         )
     n = put_synonyms()
     return f"синонимы загружены в Elasticsearch: правил {n}; переиндексация не нужна."

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Flask
 
-from search_app.analysis.analyzer import SYNONYMS_CHECK_SECONDS
 from search_app.settings import SETTINGS, data_dir
 from search_app.web.login import COOKIE_DEFAULTS
 
@@ -37,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     # The shipped dictionaries (None → synonyms/, or MUNNAV_SYNONYMS_DIR); edits in the console are
     # kept in the database and override them on every process, which checks for edits this often:
     "SYNONYMS_DIR": None,
-    "SYNONYMS_CHECK_SECONDS": SYNONYMS_CHECK_SECONDS,
+    "SYNONYMS_CHECK_SECONDS": float(SETTINGS["synonyms_check_seconds"].default),
     "SYNONYMS_CLOCK": None,  # None → time.monotonic (tests pass their own)
     "SOURCES_FILE": None,  # None → ingest/sources.toml (the registry the console shows)
 }

@@ -159,6 +159,6 @@ def test_cli_reindex_dry_run_rollback_and_synonyms(engine: SearchEngine, data_di
     assert back.exit_code == 0 and f"откат выполнен: обслуживает {previous.name}" in back.output
     assert IndexDirs(data_dir / "index").current() == previous
     syn = runner.invoke(main, ["reindex", "--synonyms-only"])
-    assert syn.exit_code == 0 and "перезапустите" in syn.output
+    assert syn.exit_code == 0 and "перезагрузка не нужна" in syn.output
     both = runner.invoke(main, ["reindex", "--rollback", "--dry-run"])
     assert both.exit_code == 2 and "только один" in both.output
