@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -78,7 +79,7 @@ class Analyzer:
 
     def __init__(self, synonyms_dir: Path | None = None) -> None:
         self.synonyms_dir = synonyms_dir or default_synonyms_dir()
-        self._lemmatizer = Lemmatizer()
+        self._lemmatizer = shared_lemmatizer()
         # Token text → (lemma, stop word?): every token is analysed once per process.
         self._token_cache: dict[str, tuple[str, bool]] = {}
         # Token text → lemma, "" for a stop word: the index-time lookup, done by
@@ -267,6 +268,13 @@ class Analyzer:
 def default_synonyms_dir() -> Path:
     """The shipped dictionaries: ``MUNNAV_SYNONYMS_DIR``, else the project's ``synonyms/``."""
     return Path(os.environ.get("MUNNAV_SYNONYMS_DIR", str(DEFAULT_SYNONYMS_DIR)))
+
+
+@functools.cache
+def shared_lemmatizer() -> Lemmatizer:
+    """One pymorphy3 per process, whichever analyzers use it (an app with its own
+    ``SYNONYMS_DIR`` has its own analyzer, not its own 30 MB of dictionaries)."""
+    return Lemmatizer()
 
 
 _shared: Analyzer | None = None

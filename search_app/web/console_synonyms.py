@@ -47,6 +47,15 @@ def editor() -> SynonymsEditor:
     return SynonymsEditor(holder().analyzer, db())
 
 
+def opened(name: str) -> tuple[SynonymsEditor, str]:
+    """The editor and the dictionary ``name`` in service; 404 when there is no such dictionary."""
+    service = editor()
+    try:
+        return service, service.read(name)
+    except SynonymsEditError:
+        abort(404)
+
+
 @bp.get("/")
 @requires("console.view")
 def dictionaries() -> str:
@@ -58,11 +67,7 @@ def dictionaries() -> str:
 @accepts_large_body(4 * MAX_BYTES)  # a whole dictionary is larger than other forms
 @requires("synonyms.edit")
 def dictionary(name: str) -> Response | tuple[str, int]:
-    service = editor()
-    try:
-        current = service.read(name)
-    except SynonymsEditError:
-        abort(404)
+    service, current = opened(name)
     form = SynonymsForm()
     if request.method == "GET":
         form.text.data = current
@@ -97,11 +102,7 @@ def dictionary(name: str) -> Response | tuple[str, int]:
 @bp.post("/<name>/reset")
 @requires("synonyms.edit")
 def reset(name: str) -> Response:
-    service = editor()
-    try:
-        service.read(name)
-    except SynonymsEditError:
-        abort(404)
+    service, _ = opened(name)
     form = ConfirmForm(prefix="reset")
     if not form.validate():
         flash("Отметьте подтверждение, чтобы вернуть поставляемый словарь.")
@@ -126,11 +127,7 @@ def reset(name: str) -> Response:
 @bp.get("/<name>/history")
 @requires("synonyms.edit")
 def history(name: str) -> str:
-    service = editor()
-    try:
-        service.read(name)
-    except SynonymsEditError:
-        abort(404)
+    service, _ = opened(name)
     versions = service.history(name)
     shown = None
     wanted = request.args.get("v", type=int)
