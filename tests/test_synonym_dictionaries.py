@@ -19,13 +19,14 @@ from ingest.store import Store
 from search_app import synonym_dictionaries as stored
 from search_app.analysis import get_analyzer
 from search_app.analysis.analyzer import DEFAULT_SYNONYMS_DIR, Analyzer, SynonymsState
+from search_app.backends.elastic import ElasticBackend
 from search_app.backends.embedded import SCHEMA, EmbeddedBackend, tantivy_fields
-from search_app.backends.es_synonyms import rules_in_service
 from search_app.cli import main
 from search_app.engine import SearchEngine
 from search_app.index_document import build_index_document
 from search_app.parallel_analysis import index_documents
 from search_app.query import SearchQuery
+from tests.backends.fake_es import FakeCluster
 
 SHIPPED = (DEFAULT_SYNONYMS_DIR / "municipal.txt").read_text(encoding="utf-8")
 NEW_SEQUENCE = ("дворовый", "проезд")
@@ -117,6 +118,8 @@ def edited_store(data_dir: Path, store_url: str) -> Iterator[str]:
 
 
 def test_munnav_reindex_indexes_with_the_edited_dictionary(edited_store: str, data_dir: Path) -> None:
+    dry = CliRunner().invoke(main, ["reindex", "--dry-run"])
+    assert dry.exit_code == 0 and "словари синонимов: правлены в консоли: municipal.txt" in dry.output
     result = CliRunner().invoke(main, ["reindex"])
     assert result.exit_code == 0, result.output
     query = tantivy.Query.term_query(SCHEMA, "title_seqs", "_".join(NEW_SEQUENCE))
@@ -151,13 +154,17 @@ def test_analysis_workers_use_the_dictionary_of_their_parent() -> None:
     assert parallel == here and all("дворовый_проезд" in d["title_seqs"] for d in parallel)
 
 
-def test_elasticsearch_rules_come_from_the_dictionaries_in_service(own_analyzer: Analyzer) -> None:
+def test_the_elasticsearch_synonyms_set_is_built_from_the_dictionaries_in_service(own_analyzer: Analyzer) -> None:
+    cluster = FakeCluster()
+    backend = ElasticBackend("http://fake:9200", "munnav-test", client=cluster.client(), analyzer=own_analyzer)
     source = FakeSource()
     source.current, source.edits = 3, {"municipal.txt": EDITED}
     own_analyzer.follow(source)
     try:
-        edited = {r["synonyms"] for r in rules_in_service(own_analyzer)}
+        backend.put_synonyms()
     finally:
         own_analyzer.follow(None)
-    shipped = {r["synonyms"] for r in rules_in_service(own_analyzer)}
+    backend.put_synonyms()
+    edited, shipped = ({r["synonyms"] for r in body["synonyms_set"]}
+                       for method, path, body in cluster.requests if path.startswith("/_synonyms/munnav-test-synonyms"))
     assert edited - shipped == {"дворовый проезд, внутриквартальный проезд"}

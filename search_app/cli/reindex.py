@@ -38,10 +38,18 @@ def describe(engine: SearchEngine) -> list[tuple[str, str]]:
     backend = engine.backend
     expected = engine.store.count()
     describe_rebuild = getattr(backend, "describe_rebuild", None)
-    if describe_rebuild is not None:
-        lines: list[tuple[str, str]] = describe_rebuild(expected)
-        return lines
-    return describe_embedded(backend, expected)
+    lines: list[tuple[str, str]] = (
+        describe_rebuild(expected) if describe_rebuild is not None else describe_embedded(backend, expected)
+    )
+    return [*lines, describe_synonyms(engine)]
+
+
+def describe_synonyms(engine: SearchEngine) -> tuple[str, str]:
+    """Which dictionaries the rebuild would index with: the shipped files, or edits from the store."""
+    state = engine.analyzer.synonyms_state()
+    edited = ", ".join(name for name, _ in state.overrides)
+    return ("словари синонимов",
+            f"правлены в консоли: {edited} (версия {state.version})" if edited else "поставляемые файлы synonyms/")
 
 
 def describe_embedded(backend: SearchBackend, expected: int) -> list[tuple[str, str]]:
