@@ -34,6 +34,9 @@ def legal_server(pinned_env: None, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def sign_in(page, server: LiveServer, email: str) -> None:
+    # Leave the site first: a request of the last page still in flight would set the
+    # previous person's session cookie again after the cookies are cleared.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(server.url + "/login")
     page.fill("input[name=email]", email)
