@@ -102,7 +102,8 @@ class SearchEngine:
         return cls(store, make_backend(root, elasticsearch_url))
 
     def close(self) -> None:
-        self.flush_logs()
+        if self._recorder is not None:
+            self._recorder.close()  # writes what it keeps, stops its flusher thread
         self.analyzer.unfollow(self.dictionaries)
         self.backend.close()
         self.store.close()

@@ -123,7 +123,6 @@ class QueryLog:
         key = " ".join(prefix.lower().replace("ё", "е").split())
         if not key:
             return []
-        self.flush()
         q = query_log.c
         if self._engine.dialect.name == "sqlite":
             prefixed = (q.text >= key) & (q.text < key + "\uffff")  # a range: the key's index serves it

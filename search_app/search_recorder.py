@@ -2,14 +2,17 @@
 
 A search of a known client passes the process's ``FloodGuard`` at once, then
 waits in memory with the others; every ``FLUSH_EVERY`` searches or
-``FLUSH_SECONDS`` (and before autocomplete reads, and when the process exits)
-the batch is decided against the counters every process shares
-(``FloodCounts``) in one transaction, and what is admitted goes to the logs.
-No database round-trip per search.
+``FLUSH_SECONDS`` (and when the process exits) the batch is decided against
+the counters every process shares (``FloodCounts``) in one transaction, and
+what is admitted goes to the logs. That work runs in a flusher thread of the
+process, so no search or suggestion waits for the database's write lock;
+autocomplete reads what was written (its suggestions need several clients
+anyway, a few seconds late changes nothing).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +32,8 @@ from search_app.query_text import clean_query
 FLUSH_EVERY = 100
 FLUSH_SECONDS = 5.0
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class _Pending:
@@ -40,8 +45,15 @@ class _Pending:
 class SearchRecorder:
     """The search log (time series) and the query log (autocomplete) behind the flood caps."""
 
-    def __init__(self, engine: Engine, guard: FloodGuard | None = None, counts: FloodCounts | None = None) -> None:
+    def __init__(self, engine: Engine, guard: FloodGuard | None = None, counts: FloodCounts | None = None,
+                 background: bool = True) -> None:
+        """``background``: flush in the process's flusher thread (``False``: in the caller, for tests)."""
         self._engine = engine
+        self._background = background
+        self._wake = threading.Event()
+        self._flushing = threading.Lock()  # one flush at a time: an explicit flush waits for the thread's
+        self._flusher: threading.Thread | None = None
+        self._closed = False
         self.guard = guard or FloodGuard()
         self.counts = counts or FloodCounts()
         self.query_log = QueryLog(engine)
@@ -85,8 +97,42 @@ class SearchRecorder:
             self._pending.append(_Pending(Attempt(client, key), logged, write))
             due = len(self._pending) >= FLUSH_EVERY or time.monotonic() - self._flushed_at >= FLUSH_SECONDS
         if due:
-            self.admit_pending()
+            self._flush_soon()
         return True
+
+    def _flush_soon(self) -> None:
+        """Have the batch written without the caller waiting (the flusher starts at the first need)."""
+        if not self._background:
+            self.flush()
+            return
+        with self._lock:
+            if self._closed:
+                return
+            if self._flusher is None or not self._flusher.is_alive():  # first need, or a forked child
+                self._flusher = threading.Thread(target=self._flush_loop, name="munnav-search-log", daemon=True)
+                self._flusher.start()
+        self._wake.set()
+
+    def _flush_loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._closed:
+                return
+            try:
+                self.flush()
+            except Exception as exc:  # noqa: BLE001 - the thread must live; no query text in the log
+                log.error("search log not written: %s", type(exc).__name__)
+
+    def close(self) -> None:
+        """Write what is kept and stop the flusher thread."""
+        self.flush()
+        with self._lock:
+            self._closed = True
+            flusher = self._flusher
+        self._wake.set()
+        if flusher is not None and flusher is not threading.current_thread():
+            flusher.join(timeout=10)
 
     def admit_pending(self) -> int:
         """Decide the searches kept in memory against the shared caps; the admitted go to the logs."""
@@ -107,11 +153,12 @@ class SearchRecorder:
         return sum(v is not Verdict.REFUSED for v in verdicts)
 
     def popular(self, prefix: str, limit: int) -> list[str]:
-        """Autocomplete's popular queries, with the searches kept in memory counted first."""
-        self.admit_pending()
+        """Autocomplete's popular queries, as written (a read: nothing is flushed here)."""
         return self.query_log.popular(prefix, limit)
 
     def flush(self) -> None:
-        self.admit_pending()
-        self.search_log.flush()
-        self.query_log.flush()
+        """Write everything recorded so far (waiting for the flusher thread's batch, if it is writing one)."""
+        with self._flushing:
+            self.admit_pending()
+            self.search_log.flush()
+            self.query_log.flush()

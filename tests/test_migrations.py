@@ -130,6 +130,7 @@ def test_old_data_dir_is_upgraded_in_place_with_nothing_lost(tmp_path: Path) -> 
         assert log.popular("конк", 5) == []
         for client in ("a", "b", "c"):
             log.record("конкурс тос", 3, client)
+        log.flush()
         assert log.popular("конк", 5) == ["конкурс тос"]
     engine.dispose()
 

@@ -58,6 +58,7 @@ def test_suggest_completes_last_word_and_offers_popular_queries(engine):
     for client in ("a", "b", "c"):  # several people typed it
         engine.record_query("Конкурс проектов ТОС", 3, client)
         engine.record_query("конкурс без результатов", 0, client)
+    engine.flush_logs()  # as the flusher thread would within seconds
     items = engine.suggest("конкурс про")
     assert items[0] == {"text": "конкурс проектов тос", "kind": "query", "id": ""}
     assert "конкурс без результатов" not in [i["text"] for i in items]

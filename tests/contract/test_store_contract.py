@@ -144,6 +144,7 @@ def test_query_log(store: Store) -> None:
                                             ("конкурсы", 2), ("конкурсы", 2), ("конкурсы", 2), ("ничего", 0)]):
         for other in ("a", "b", "c"):  # offered only once several clients typed it (16.6)
             log.record(text_, hits, f"{client}{other}")
+    log.flush()
     assert log.popular("конк", 5) == ["конкурсы", "конкурс тос", "конкурс_100%"]
     assert log.popular("конкурс_", 5) == ["конкурс_100%"]  # «_» and «%» are not wildcards
     assert log.popular("ничего", 5) == []  # found nothing: never offered

@@ -86,7 +86,8 @@ def test_autocomplete_cannot_be_poisoned_through_several_hosts(db: Engine, host:
         b.search("грант для тос", 4, client=person)
     for n in range(300):  # a third client, a flooder, through both hosts
         (a, b)[n % 2].search("грант для тос", 4, client="flooder")
-    a.flush()  # the other host writes what it keeps (it would within FLUSH_SECONDS)
+    a.flush()  # both hosts write what they keep (they would within FLUSH_SECONDS)
+    b.flush()
     # Each host alone would have let the flooder count PER_QUERY: the query would lead with 2 + 6.
     assert b.popular("грант", 5) == ["грант на ремонт дорог", "грант для тос"]
     assert _logged(db)["грант для тос"] == 2 + PER_QUERY

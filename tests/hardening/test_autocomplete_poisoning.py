@@ -39,6 +39,7 @@ def _search(app: Flask, q: str, address: str) -> int:
 
 
 def _suggestions(app: Flask, prefix: str) -> list[str]:
+    app.extensions["munnav"].engine.flush_logs()  # as the flusher thread would within seconds
     data = app.test_client().get("/api/v1/suggest", query_string={"q": prefix}).get_json()
     return [s["text"] for s in data["suggestions"] if s["kind"] == "query"]
 

@@ -185,10 +185,12 @@ def test_searches_people_run_become_suggestions(client: FlaskClient) -> None:
     for n in range(3):  # several people (issue 16.6: one client alone plants nothing)
         response = client.get("/search?q=конкурс проектов", environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
         assert response.status_code == 200
+    client.application.extensions["munnav"].engine.flush_logs()  # as the flusher thread would within seconds
     body = client.get("/api/v1/suggest?q=конкурс пр").get_json()
     first = body["suggestions"][0]
     assert first == {"text": "конкурс проектов", "kind": "query", "id": "", "kind_label": "Запрос"}
     # API calls (scripts, the benchmark) are not counted as people's queries.
     client.get("/api/v1/search?q=конкурс программ")
+    client.application.extensions["munnav"].engine.flush_logs()
     texts = [s["text"] for s in client.get("/api/v1/suggest?q=конкурс прог").get_json()["suggestions"]]
     assert "конкурс программ" not in texts
