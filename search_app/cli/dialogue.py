@@ -29,4 +29,24 @@ def rollup_cmd(keep_days: int | None) -> None:
         engine.close()
 
 
+@click.command("recount-reports")
+def recount_reports_cmd() -> None:
+    """Пересчитать счётчики опубликованных обращений по дням, неделям, месяцам, регионам и округам
+    (например, после правки federal_districts.toml); страница проблемного поля читает их."""
+    from ingest.database import SQLITE_BEGIN
+    from search_app.dialogue.report_rollups import rebuild
+    from search_app.dialogue.rollups import bump_reports
+    from search_app.engine import SearchEngine
+
+    engine = SearchEngine.open()
+    try:
+        with engine.store.engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}).begin() as conn:
+            counted = rebuild(conn)
+            bump_reports(conn)  # cached tables of the page are computed again
+    finally:
+        engine.close()
+    click.echo(f"счётчики обращений пересчитаны: опубликованных обращений {counted}")
+
+
 dialogue_group.add_command(rollup_cmd)
+dialogue_group.add_command(recount_reports_cmd)

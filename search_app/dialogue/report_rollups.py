@@ -71,6 +71,18 @@ def add(conn: Connection, delta: Counter[Cell]) -> None:
         set_={"reports": report_counts.c.reports + stmt.excluded.reports}), rows)
 
 
+def rebuild(conn: Connection) -> int:
+    """Count every published report again (after ``federal_districts.toml`` moved a region, say);
+    returns the number of reports counted."""
+    c = reports.c
+    cells = Counter({(day, topic, region): n for day, topic, region, n in conn.execute(
+        select(c.day, c.topic, c.region, func.count()).where(c.status == "published")
+        .group_by(c.day, c.topic, c.region))})
+    conn.execute(report_counts.delete())
+    add(conn, cells)
+    return sum(cells.values())
+
+
 def lock_problems(conn: Connection, problem_ids: Iterable[int]) -> None:
     """Lock the problems' rows until the transaction ends (PostgreSQL; SQLite's writers take turns anyway)."""
     ids = sorted(set(problem_ids))

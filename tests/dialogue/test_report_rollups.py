@@ -149,3 +149,29 @@ def test_two_editors_publishing_one_problem_at_once_count_it_once(
     kept = Counter({(t, r): n for t, r, n in Analytics(db).report_counts(period)})
     db.dispose()
     assert kept == Counter({("дороги", "Пермский край"): 2})
+
+
+def test_recount_command_restores_counts_that_drifted(db: Engine, store_url: str, tmp_path,  # noqa: ANN001
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+    from search_app.dialogue.tables import report_counts
+
+    rng = random.Random(11)
+    service = ProblemService(db)
+    for _ in range(12):
+        service.submit(rng.choice(REPORTERS), *rng.choice(TEXTS))
+    spread_days(db, rng)
+    for problem_id in {r.problem_id for n in range(1, 5) for r in service.reports_of(n)}:
+        service.publish(problem_id)
+    whole = Filters(TODAY - timedelta(days=800), TODAY)
+    with db.begin() as conn:  # a district moved in federal_districts.toml, say: the kept rows are stale
+        conn.execute(update(report_counts).values(reports=report_counts.c.reports + 7))
+    assert Counter({(t, r): n for t, r, n in Analytics(db).report_counts(whole)}) != recount(db, whole)
+    monkeypatch.setenv("MUNNAV_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MUNNAV_DATABASE_URL", store_url)
+    result = CliRunner().invoke(main, ["dialogue", "recount-reports"])
+    assert result.exit_code == 0, result.output
+    assert f"опубликованных обращений {sum(recount(db, whole).values())}" in result.output
+    assert Counter({(t, r): n for t, r, n in Analytics(db).report_counts(whole)}) == recount(db, whole)
