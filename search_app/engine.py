@@ -293,15 +293,19 @@ class SearchEngine:
         words = text.split()
         items = self._act_suggestions(words[-1], vocabulary)
         items += [{"text": q, "kind": "query", "id": ""} for q in self.recorder.popular(text, max(1, limit // 2))]
-        completed = text
-        if self._unfinished(words[-1]):
+        # A real word that finds nothing is still being typed as well («кон» on the way to «конкурс»).
+        finished = not self._unfinished(words[-1])
+        titles = self._titles(text, limit) if finished else []
+        if not titles and words[-1].isalpha():
             for word in self._completions(words[-1], vocabulary):
                 candidate = " ".join([*words[:-1], word])
                 if candidate != text and self._titles(candidate, 1):
-                    completed = candidate
                     items.append({"text": candidate, "kind": "query", "id": ""})
+                    titles = self._titles(candidate, limit)
                     break
-        items += self._titles(completed, limit)
+            else:
+                titles = titles if finished else self._titles(text, limit)
+        items += titles
         unique: dict[tuple[str, str], dict[str, str]] = {}
         for item in items:
             unique.setdefault((item["text"], item["id"]), item)

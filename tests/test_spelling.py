@@ -65,6 +65,13 @@ def test_suggest_completes_last_word_and_offers_popular_queries(engine):
     assert {"c-tos-open", "c-tos-closed"} <= {i["id"] for i in items}
 
 
+def test_a_real_word_that_finds_nothing_is_completed_too(engine):
+    items = engine.suggest("кон")  # «кон» is a word (a round of a game), and no title has it
+    assert items[0] == {"text": "конкурс", "kind": "query", "id": ""}
+    assert any(i["kind"] == "competition" for i in items)
+    assert engine.suggest("конкурс")[0]["kind"] == "competition"  # a word that finds something stays as typed
+
+
 def test_suggest_on_wrong_layout_and_junk(engine):
     assert engine.suggest("rjyrehc")[0]["kind"] == "competition"  # «конкурс»
     assert engine.suggest("") == []
