@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, func, literal, select
+from sqlalchemy import Engine, Subquery, func, literal, select
 
 from search_app.dialogue import aggregates, rollups
 from search_app.dialogue.aggregates import ProblemStat, QueryStat, Supply
 from search_app.dialogue.datatable import Table
-from search_app.dialogue.report_rollups import district_areas, span_filter
+from search_app.dialogue.report_rollups import district_areas, span_rows
 from search_app.dialogue.spans import DAY, GRAINS, MONTH, WEEK, cover
 from search_app.dialogue.tables import (
     ALL_REGIONS,
@@ -75,23 +75,22 @@ class Analytics:
         """When the search rollups were last refreshed (``None``: never)."""
         return rollups.state(self.engine)[1]
 
-    def _report_rows(self, f: Filters, grains: tuple[str, ...], areas: object) -> list:
-        """Where-clauses for the report counts of ``areas`` covering the period (``spans.cover``)."""
+    def _report_rows(self, f: Filters, grains: tuple[str, ...], areas: object) -> Subquery:
+        """The report counts of ``areas`` covering the period (``spans.cover``), one ``SELECT`` per span
+        joined by ``UNION ALL``: each reads one range of the key (an ``OR`` of the spans made SQLite
+        read every row of the areas)."""
         c = report_counts.c
-        where = [areas, span_filter(cover(f.start, f.end, grains))]
-        if f.topic:
-            where.append(c.topic == f.topic)
-        return where
+        topic = [c.topic == f.topic] if f.topic else []
+        return span_rows(cover(f.start, f.end, grains), areas, *topic)
 
     def report_counts(self, f: Filters) -> list[tuple[str, str, int]]:
         """Published reports of the period by ``(topic, region)``, or ``(topic, federal district)`` when no
         region is chosen (read once per ``Analytics`` and filters)."""
         if f not in self._counts:
             c = report_counts.c
-            areas = c.region == f.region if f.region else c.region.in_(district_areas())
-            total = func.sum(c.reports)
-            stmt = (select(c.topic, c.region, total).where(*self._report_rows(f, GRAINS, areas))
-                    .group_by(c.topic, c.region).having(total > 0))
+            rows = self._report_rows(f, GRAINS, c.region == f.region if f.region else c.region.in_(district_areas()))
+            total = func.sum(rows.c.reports)
+            stmt = select(rows.c.topic, rows.c.region, total).group_by(rows.c.topic, rows.c.region).having(total > 0)
             with self.engine.connect() as conn:
                 self._counts[f] = [(t, a.removeprefix(DISTRICT_MARK), int(n)) for t, a, n in conn.execute(stmt)]
         return self._counts[f]
@@ -103,12 +102,12 @@ class Analytics:
         c = report_counts.c
         grain = WEEK if f.unit == "week" else MONTH
         # The totals of every region are kept apart: a few rows per span.
-        where = self._report_rows(f, (grain, DAY), c.region == (f.region or ALL_REGIONS))
-        total = func.sum(c.reports)
-        stmt = select(c.topic, c.period, total).where(*where).group_by(c.topic, c.period).having(total > 0)
+        rows = self._report_rows(f, (grain, DAY), c.region == (f.region or ALL_REGIONS))
+        total = func.sum(rows.c.reports)
+        stmt = select(rows.c.topic, rows.c.period, total).group_by(rows.c.topic, rows.c.period).having(total > 0)
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return aggregates.growth_table([(t, date.fromisoformat(p), int(n)) for t, p, n in rows],
+            found = conn.execute(stmt).all()
+        return aggregates.growth_table([(t, date.fromisoformat(p), int(n)) for t, p, n in found],
                                        f.start, f.end, f.unit)
 
     def problem_stats(self, f: Filters, unanswered: bool = False, limit: int = aggregates.TOP_PROBLEMS) -> list[ProblemStat]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Connection, and_, false, func, or_, select
+from sqlalchemy import Connection, Subquery, false, func, select, union_all
 
 from ingest.database import upsert_insert
 from search_app.dialogue.districts import OTHER, district_of, districts
@@ -112,10 +112,13 @@ def counted(conn: Connection, problem_ids: Sequence[int]) -> Iterator[Counted]:
     add(conn, after)
 
 
-def span_filter(spans: Sequence[Spans]) -> object:
-    """Rows of the spans covering a period (``spans.cover``)."""
+def span_rows(spans: Sequence[Spans], *where: object) -> Subquery:
+    """The rows of the report counts in ``spans`` (``spans.cover``) that match ``where``, as one
+    ``UNION ALL`` of a ``SELECT`` per span."""
     c = report_counts.c
-    if not spans:
-        return false()
-    return or_(*(and_(c.grain == s.grain, c.period.between(s.first.isoformat(), s.last.isoformat()))
-                 for s in spans))
+    columns = (c.topic, c.region, c.period, c.reports)
+    selects = [select(*columns).where(*where, c.grain == s.grain,
+                                      c.period.between(s.first.isoformat(), s.last.isoformat())) for s in spans]
+    if not selects:
+        return select(*columns).where(false()).subquery()
+    return (selects[0] if len(selects) == 1 else union_all(*selects)).subquery()
